@@ -1,0 +1,25 @@
+export type {
+  AnyDocument,
+  Configuration,
+  DataKey,
+  Datum,
+  DatumPage,
+  DocumentCallback,
+  DocumentMap,
+  DocumentName,
+  Dtype,
+  Event,
+  EventDescriptor,
+  EventPage,
+  ExitStatus,
+  Limits,
+  LimitsRange,
+  NamedDocument,
+  Resource,
+  RunStart,
+  RunStop,
+  StreamDatum,
+  StreamResource,
+} from "./types.ts";
+export { DOCUMENT_NAMES } from "./types.ts";
+export { DOCUMENT_SCHEMAS, documentProblems, isValidDocument, validateDocument } from "./validate.ts";
