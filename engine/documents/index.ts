@@ -23,3 +23,30 @@ export type {
 } from "./types.ts";
 export { DOCUMENT_NAMES } from "./types.ts";
 export { DOCUMENT_SCHEMAS, documentProblems, isValidDocument, validateDocument } from "./validate.ts";
+export {
+  DEFAULT_STREAM_NAME,
+  composeDatum,
+  composeDescriptor,
+  composeEvent,
+  composeResource,
+  composeRunStart,
+  composeRunStop,
+  composeStreamDatum,
+  composeStreamResource,
+  newUid,
+  nowSeconds,
+  packDatumPage,
+  packEventPage,
+  unpackDatumPage,
+  unpackEventPage,
+} from "./compose.ts";
+export type {
+  ComposeDescriptorOptions,
+  ComposeEventOptions,
+  ComposeResourceOptions,
+  ComposeRunStopOptions,
+  ComposeStreamDatumOptions,
+  ComposeStreamResourceOptions,
+  RunStartInput,
+  StreamRange,
+} from "./compose.ts";
