@@ -104,3 +104,13 @@ export class ConfigError extends SkyloopError {
     super(`${file}: ${message}`, options);
   }
 }
+
+/** A RunEngine request that its current state does not allow (resume when not paused, run when busy). */
+export class TransitionError extends SkyloopError {
+  constructor(
+    readonly state: string,
+    readonly request: string,
+  ) {
+    super(`cannot ${request} while the RunEngine is ${state}`);
+  }
+}
