@@ -34,7 +34,7 @@ export function nowSeconds(): number {
 // Run documents
 
 /** Metadata for a run start; `uid` and `time` are generated when absent. */
-export type RunStartInput = Omit<RunStart, "uid" | "time"> & { uid?: string; time?: number };
+export type RunStartInput = Partial<RunStart>;
 
 export function composeRunStart(metadata: RunStartInput = {}): RunStart {
   return { ...metadata, uid: metadata.uid ?? newUid(), time: metadata.time ?? nowSeconds() };
