@@ -1,0 +1,187 @@
+import { InvalidArgumentError } from "../../engine/errors.ts";
+import { lnGamma } from "./special.ts";
+
+const TWO_POW_32 = 4294967296;
+
+/** 32-bit mixing (murmur3 finaliser): spreads nearby seeds over the whole state space. */
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** FNV-1a of a label, so derived streams are named rather than numbered. */
+function hashString(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** A seed as two 32-bit words: integers up to 2^53 keep all their bits, strings are hashed. */
+function seedWords(seed: number | string): [number, number] {
+  if (typeof seed === "string") return [hashString(seed), fmix32(hashString(seed) ^ 0x9e3779b9)];
+  if (!Number.isFinite(seed) || !Number.isInteger(seed)) {
+    throw new InvalidArgumentError(`seed must be a finite integer or a string, got ${JSON.stringify(seed)}`, seed);
+  }
+  const lo = Math.abs(seed) % TWO_POW_32;
+  const hi = Math.floor(Math.abs(seed) / TWO_POW_32) + (seed < 0 ? 0x80000000 : 0);
+  return [lo >>> 0, hi >>> 0];
+}
+
+/** A saved generator state; `Rng.restore` continues the sequence exactly where `save` left it. */
+export interface RngState {
+  readonly seed: number | string;
+  readonly words: readonly [number, number, number, number];
+  readonly spare: number | null;
+}
+
+/**
+ * Seeded pseudo-random numbers: xoshiro128** (period 2^128 − 1), seeded through splitmix32.
+ * Every simulator draws from its own instances so that a run is reproducible from one seed, and
+ * `derive(label)` gives independent streams that do not shift when another stream draws more numbers.
+ */
+export class Rng {
+  private s0 = 0;
+  private s1 = 0;
+  private s2 = 0;
+  private s3 = 0;
+  private spare = NaN;
+  private hasSpare = false;
+
+  constructor(readonly seed: number | string = 1) {
+    const [lo, hi] = seedWords(seed);
+    let x = fmix32(lo ^ fmix32(hi ^ 0x6a09e667));
+    const next = (): number => {
+      x = (x + 0x9e3779b9) >>> 0;
+      let z = x;
+      z = Math.imul(z ^ (z >>> 16), 0x21f0aaad);
+      z = Math.imul(z ^ (z >>> 15), 0x735a2d97);
+      return (z ^ (z >>> 15)) >>> 0;
+    };
+    this.s0 = next();
+    this.s1 = next();
+    this.s2 = next();
+    this.s3 = next();
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+  }
+
+  /** An independent generator named by `label`, determined only by this generator's seed and the label. */
+  derive(label: string): Rng {
+    return new Rng(`${typeof this.seed}:${String(this.seed)}/${label}`);
+  }
+
+  /** The next raw 32-bit unsigned integer. */
+  nextUint32(): number {
+    const s1 = this.s1;
+    const r = Math.imul(s1, 5);
+    const result = Math.imul((r << 7) | (r >>> 25), 9) >>> 0;
+    const t = s1 << 9;
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = (this.s3 << 11) | (this.s3 >>> 21);
+    return result;
+  }
+
+  /** Uniform on the open interval (0, 1): never exactly 0, so `Math.log(uniform())` is always finite. */
+  uniform(): number {
+    return (this.nextUint32() + 0.5) / TWO_POW_32;
+  }
+
+  /** Uniform on (lo, hi). */
+  uniformIn(lo: number, hi: number): number {
+    return lo + (hi - lo) * this.uniform();
+  }
+
+  /** A uniform integer in [0, n). */
+  int(n: number): number {
+    if (!Number.isInteger(n) || n <= 0 || n > TWO_POW_32) {
+      throw new InvalidArgumentError(`int(n) needs an integer 1 <= n <= 2^32, got ${n}`, n);
+    }
+    return Math.floor(this.uniform() * n);
+  }
+
+  /** Normal deviate (Marsaglia's polar method: no trigonometry, one spare kept for the next call). */
+  gaussian(mean = 0, sigma = 1): number {
+    if (this.hasSpare) {
+      this.hasSpare = false;
+      return mean + sigma * this.spare;
+    }
+    let u: number;
+    let v: number;
+    let s: number;
+    do {
+      u = 2 * this.uniform() - 1;
+      v = 2 * this.uniform() - 1;
+      s = u * u + v * v;
+    } while (s >= 1 || s === 0);
+    const f = Math.sqrt((-2 * Math.log(s)) / s);
+    this.spare = v * f;
+    this.hasSpare = true;
+    return mean + sigma * u * f;
+  }
+
+  /** Fills `out` with normal deviates and returns it. */
+  fillGaussian(out: Float64Array, mean = 0, sigma = 1): Float64Array {
+    for (let i = 0; i < out.length; i++) out[i] = this.gaussian(mean, sigma);
+    return out;
+  }
+
+  /**
+   * A Poisson-distributed count with mean `lambda`: multiplication of uniforms below 10, Hörmann's
+   * transformed rejection (PTRS) above, which is exact and takes about one uniform pair at any mean.
+   */
+  poisson(lambda: number): number {
+    if (!(lambda >= 0) || !Number.isFinite(lambda)) {
+      throw new InvalidArgumentError(`poisson(lambda) needs a finite lambda >= 0, got ${lambda}`, lambda);
+    }
+    if (lambda === 0) return 0;
+    if (lambda < 10) {
+      const limit = Math.exp(-lambda);
+      let k = 0;
+      let p = this.uniform();
+      while (p > limit) {
+        k++;
+        p *= this.uniform();
+      }
+      return k;
+    }
+    const slam = Math.sqrt(lambda);
+    const logLam = Math.log(lambda);
+    const b = 0.931 + 2.53 * slam;
+    const a = -0.059 + 0.02483 * b;
+    const invAlpha = 1.1239 + 1.1328 / (b - 3.4);
+    const vr = 0.9277 - 3.6224 / (b - 2);
+    for (;;) {
+      const u = this.uniform() - 0.5;
+      const v = this.uniform();
+      const us = 0.5 - Math.abs(u);
+      const k = Math.floor(((2 * a) / us + b) * u + lambda + 0.43);
+      if (us >= 0.07 && v <= vr) return k;
+      if (k < 0 || (us < 0.013 && v > us)) continue;
+      if (Math.log(v) + Math.log(invAlpha) - Math.log(a / (us * us) + b) <= -lambda + k * logLam - lnGamma(k + 1)) {
+        return k;
+      }
+    }
+  }
+
+  save(): RngState {
+    return { seed: this.seed, words: [this.s0, this.s1, this.s2, this.s3], spare: this.hasSpare ? this.spare : null };
+  }
+
+  static restore(state: RngState): Rng {
+    const rng = new Rng(state.seed);
+    [rng.s0, rng.s1, rng.s2, rng.s3] = state.words;
+    rng.hasSpare = state.spare !== null;
+    rng.spare = state.spare ?? NaN;
+    return rng;
+  }
+}
