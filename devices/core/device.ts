@@ -73,8 +73,11 @@ export class Device implements HasName {
     const self = this as unknown as Record<string, unknown>;
     for (const key of Object.keys(this)) {
       const value = self[key];
-      if (value instanceof Device && value !== this && !this.#children.has(key) && value.#parent === undefined)
-        this.registerChild(key, value);
+      if (!(value instanceof Device) || value === this || value.#parent !== undefined) continue;
+      // A reassigned attribute replaces the child it held.
+      const old = this.#children.get(key);
+      if (old !== undefined && old.#parent === this) old.#parent = undefined;
+      this.registerChild(key, value);
     }
   }
 
