@@ -1,0 +1,34 @@
+import { expect } from "vitest";
+
+type ErrorClass = abstract new (...args: never[]) => Error;
+
+/** Asserts that `fn` throws an instance of `cls` whose message is exactly `message` (or matches it). */
+export function expectThrows(fn: () => unknown, cls: ErrorClass, message: string | RegExp): Error {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (err) {
+    caught = err;
+  }
+  return checkError(caught, cls, message);
+}
+
+/** The async form of expectThrows. */
+export async function expectRejects(promise: PromiseLike<unknown>, cls: ErrorClass, message: string | RegExp): Promise<Error> {
+  let caught: unknown;
+  try {
+    await promise;
+  } catch (err) {
+    caught = err;
+  }
+  return checkError(caught, cls, message);
+}
+
+function checkError(caught: unknown, cls: ErrorClass, message: string | RegExp): Error {
+  expect(caught, "expected an error to be thrown").toBeInstanceOf(cls);
+  const err = caught as Error;
+  expect(err.name).toBe(cls.name);
+  if (typeof message === "string") expect(err.message).toBe(message);
+  else expect(err.message).toMatch(message);
+  return err;
+}
