@@ -107,7 +107,7 @@ describe("commands", () => {
     const classes = (Object.values(all) as unknown[]).filter(
       (v): v is CommandClass => typeof v === "function" && typeof (v as { id?: unknown }).id === "number",
     );
-    const sampled = new Set(SAMPLES.map(([c]) => c.constructor));
+    const sampled = new Set<unknown>(SAMPLES.map(([c]) => c.constructor));
     expect(classes.filter((c) => !sampled.has(c)).map((c) => c.name)).toEqual([]);
   });
 
