@@ -47,8 +47,10 @@ describe("JsonlWriter", () => {
     // start a, start b, then alternate the rest.
     const order = [a[0]!, b[0]!, ...a.slice(1).flatMap((doc, i) => [doc, b[i + 1]!])];
     for (const [name, doc] of order) writer.callback(name, doc);
-    expect(readJsonl(writer.files.find((f) => f.includes("1-"))!)).toEqual(a);
-    expect(readJsonl(writer.files.find((f) => f.includes("2-"))!)).toEqual(b);
+    const fileOf = (docs: NamedDocument[]) => writer.fileOf((docs[0]![1] as RunStart).uid)!;
+    expect(writer.files).toEqual([fileOf(a), fileOf(b)]);
+    expect(readJsonl(fileOf(a))).toEqual(a);
+    expect(readJsonl(fileOf(b))).toEqual(b);
   });
 
   it("has nothing on disk beyond the buffer until stop, and everything after", () => {

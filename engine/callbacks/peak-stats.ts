@@ -8,6 +8,7 @@
 import type { Event, EventDescriptor, RunStart, RunStop } from "../documents/types.ts";
 import { InvalidArgumentError } from "../errors.ts";
 import { DocumentRouter } from "./router.ts";
+import { DEFAULT_STREAM_NAME } from "../documents/compose.ts";
 
 export interface PeakStatsResult {
   /** Centre of mass of y, located on x (by interpolating the index-space centre of mass). */
@@ -123,7 +124,7 @@ export class PeakStats extends DocumentRouter {
     super();
     this.x = options.x;
     this.y = options.y;
-    this.stream = options.stream ?? "primary";
+    this.stream = options.stream ?? DEFAULT_STREAM_NAME;
     this.onStats = options.onStats;
   }
 

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type { DataKey, Event, EventDescriptor, RunStart, RunStop } from "../documents/types.ts";
 import { dimensionFields, hintedFields } from "./hinted-fields.ts";
 import { DocumentRouter } from "./router.ts";
+import { DEFAULT_STREAM_NAME } from "../documents/compose.ts";
 import { renderLinePlot } from "./svg/line-plot.ts";
 
 export interface SvgPlotOptions {
@@ -58,7 +59,7 @@ export class SvgPlot extends DocumentRouter {
   }
 
   protected override descriptor(doc: EventDescriptor): void {
-    if (doc.run_start !== this.runStart?.uid || (doc.name ?? "") !== (this.options.stream ?? "primary")) return;
+    if (doc.run_start !== this.runStart?.uid || (doc.name ?? "") !== (this.options.stream ?? DEFAULT_STREAM_NAME)) return;
     this.descriptorDoc ??= doc;
     this.descriptorUids.add(doc.uid);
   }
@@ -100,7 +101,7 @@ export class SvgPlot extends DocumentRouter {
   private xField(start: RunStart): string {
     if (this.options.x !== undefined) return this.options.x;
     const keys = this.descriptorDoc?.data_keys ?? {};
-    return dimensionFields(start, this.options.stream ?? "primary").find((f) => Object.hasOwn(keys, f)) ?? SEQ_NUM_AXIS;
+    return dimensionFields(start, this.options.stream ?? DEFAULT_STREAM_NAME).find((f) => Object.hasOwn(keys, f)) ?? SEQ_NUM_AXIS;
   }
 
   private yFields(start: RunStart, x: string): string[] {

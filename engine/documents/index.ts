@@ -50,3 +50,5 @@ export type {
   RunStartInput,
   StreamRange,
 } from "./compose.ts";
+export { DEFAULT_SAMPLE_START_TIME, sampleRun } from "./sample-run.ts";
+export type { SampleRunOptions } from "./sample-run.ts";
