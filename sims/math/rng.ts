@@ -34,11 +34,36 @@ function seedWords(seed: number | string): [number, number] {
   return [lo >>> 0, hi >>> 0];
 }
 
+/** Ziggurat tables (Marsaglia & Tsang, 128 layers) for the standard normal. */
+const ZIG_R = 3.442619855899;
+const ZIG_KN = new Float64Array(128);
+const ZIG_WN = new Float64Array(128);
+const ZIG_FN = new Float64Array(128);
+{
+  const m1 = 2147483648;
+  const vn = 9.91256303526217e-3;
+  let dn = ZIG_R;
+  let tn = dn;
+  const q = vn / Math.exp(-0.5 * dn * dn);
+  ZIG_KN[0] = (dn / q) * m1;
+  ZIG_KN[1] = 0;
+  ZIG_WN[0] = q / m1;
+  ZIG_WN[127] = dn / m1;
+  ZIG_FN[0] = 1;
+  ZIG_FN[127] = Math.exp(-0.5 * dn * dn);
+  for (let i = 126; i >= 1; i--) {
+    dn = Math.sqrt(-2 * Math.log(vn / dn + Math.exp(-0.5 * dn * dn)));
+    ZIG_KN[i + 1] = (dn / tn) * m1;
+    tn = dn;
+    ZIG_FN[i] = Math.exp(-0.5 * dn * dn);
+    ZIG_WN[i] = dn / m1;
+  }
+}
+
 /** A saved generator state; `Rng.restore` continues the sequence exactly where `save` left it. */
 export interface RngState {
   readonly seed: number | string;
   readonly words: readonly [number, number, number, number];
-  readonly spare: number | null;
 }
 
 /**
@@ -51,8 +76,6 @@ export class Rng {
   private s1 = 0;
   private s2 = 0;
   private s3 = 0;
-  private spare = NaN;
-  private hasSpare = false;
 
   constructor(readonly seed: number | string = 1) {
     const [lo, hi] = seedWords(seed);
@@ -64,10 +87,11 @@ export class Rng {
       z = Math.imul(z ^ (z >>> 15), 0x735a2d97);
       return (z ^ (z >>> 15)) >>> 0;
     };
-    this.s0 = next();
-    this.s1 = next();
-    this.s2 = next();
-    this.s3 = next();
+    // Kept as signed int32 so the engine stores the state as small integers, not boxed doubles.
+    this.s0 = next() | 0;
+    this.s1 = next() | 0;
+    this.s2 = next() | 0;
+    this.s3 = next() | 0;
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
   }
 
@@ -109,24 +133,27 @@ export class Rng {
     return Math.floor(this.uniform() * n);
   }
 
-  /** Normal deviate (Marsaglia's polar method: no trigonometry, one spare kept for the next call). */
+  /**
+   * Normal deviate by the ziggurat method: one table comparison in 98.8% of draws, which keeps BPM noise on
+   * hundreds of channels cheap. The layer index comes from a second draw so value and layer are independent.
+   */
   gaussian(mean = 0, sigma = 1): number {
-    if (this.hasSpare) {
-      this.hasSpare = false;
-      return mean + sigma * this.spare;
+    for (;;) {
+      const hz = this.nextUint32() | 0;
+      const iz = this.nextUint32() & 127;
+      if (Math.abs(hz) < ZIG_KN[iz]!) return mean + sigma * hz * ZIG_WN[iz]!;
+      const x = hz * ZIG_WN[iz]!;
+      if (iz === 0) {
+        let tail: number;
+        let y: number;
+        do {
+          tail = -Math.log(this.uniform()) / ZIG_R;
+          y = -Math.log(this.uniform());
+        } while (y + y < tail * tail);
+        return mean + sigma * (hz > 0 ? ZIG_R + tail : -ZIG_R - tail);
+      }
+      if (ZIG_FN[iz]! + this.uniform() * (ZIG_FN[iz - 1]! - ZIG_FN[iz]!) < Math.exp(-0.5 * x * x)) return mean + sigma * x;
     }
-    let u: number;
-    let v: number;
-    let s: number;
-    do {
-      u = 2 * this.uniform() - 1;
-      v = 2 * this.uniform() - 1;
-      s = u * u + v * v;
-    } while (s >= 1 || s === 0);
-    const f = Math.sqrt((-2 * Math.log(s)) / s);
-    this.spare = v * f;
-    this.hasSpare = true;
-    return mean + sigma * u * f;
   }
 
   /** Fills `out` with normal deviates and returns it. */
@@ -174,14 +201,12 @@ export class Rng {
   }
 
   save(): RngState {
-    return { seed: this.seed, words: [this.s0, this.s1, this.s2, this.s3], spare: this.hasSpare ? this.spare : null };
+    return { seed: this.seed, words: [this.s0, this.s1, this.s2, this.s3] };
   }
 
   static restore(state: RngState): Rng {
     const rng = new Rng(state.seed);
-    [rng.s0, rng.s1, rng.s2, rng.s3] = state.words;
-    rng.hasSpare = state.spare !== null;
-    rng.spare = state.spare ?? NaN;
+    [rng.s0, rng.s1, rng.s2, rng.s3] = state.words.map((w) => w | 0) as [number, number, number, number];
     return rng;
   }
 }
