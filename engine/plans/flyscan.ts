@@ -80,8 +80,10 @@ export function flyscan(
     try {
       for (;;) {
         const sampled = now();
+        // Checked before sampling, so the last sample is taken with the move seen done: the motor at rest.
+        const wasDone = status.done;
         yield* takeReading([...detectors, motor]);
-        if (status.done) break;
+        if (wasDone) break;
         if (options.timeout !== undefined && now() - began > options.timeout)
           throw new TimeoutError(`flyscan move of ${deviceName(motor)} to ${stop}`, options.timeout * 1000);
         const left = period - (now() - sampled);
