@@ -24,7 +24,7 @@ describe("planMutator", () => {
     const proc = (m: Msg) =>
       m.args[0] === "b"
         ? ([
-            (function* () {
+            (function* (): Plan<unknown> {
               yield msg("null");
               return yield msg("input", undefined, ["x"]);
             })(),
