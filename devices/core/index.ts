@@ -1,3 +1,4 @@
+export { ComputedSignalBackend, computedSignalR, type ComputedSignalOptions } from "./computed_signal_backend.ts";
 export {
   SignalDatatype,
   type SignalMetadata,

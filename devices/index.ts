@@ -1,0 +1,17 @@
+/** skyloop devices: signals, backends, Device and StandardReadable, Status, simulated devices, test helpers. */
+export * from "./core/index.ts";
+export * from "./sim/index.ts";
+export {
+  assertReading,
+  assertConfiguration,
+  assertValue,
+  assertDescribeMatchesRead,
+  mockBackendOf,
+  setMockValue,
+  setMockPutProceeds,
+  setMockPutError,
+  getMockPuts,
+  callbackOnMockPut,
+  type ExpectedReading,
+  type AssertReadingOptions,
+} from "./testing.ts";
