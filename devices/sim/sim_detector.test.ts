@@ -13,7 +13,7 @@ async function scan(det: SimPeakDetector, motor: SimMotor, points: number[]): Pr
   for (const x of points) {
     await motor.set(x);
     await det.trigger();
-    out.push((await det.read())[det.name]!.value);
+    out.push((await det.read())[det.name]!.value as number);
   }
   return out;
 }

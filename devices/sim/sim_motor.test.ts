@@ -35,6 +35,17 @@ describe("SimMotor: names, readings, configuration", () => {
     expect(Object.keys(await m.read())).toEqual(["th", "th-user_setpoint"]);
   });
 
+  it("connects, and keeps working on mock backends", async () => {
+    const m = new SimMotor({ name: "mm", instant: true });
+    await m.connect();
+    await m.set(1);
+    await m.connect({ mock: true });
+    expect(m.user_readback.source).toBe("mock://mm");
+    await m.set(2);
+    expect(await m.locate()).toEqual({ setpoint: 2, readback: 2 });
+    await assertDescribeMatchesRead(m);
+  });
+
   it("refuses bad options with the value quoted", () => {
     expect(() => new SimMotor({ velocity: 0 })).toThrow(InvalidArgumentError);
     expect(() => new SimMotor({ velocity: -1 })).toThrow("velocity must be > 0, got -1");
