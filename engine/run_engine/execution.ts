@@ -22,6 +22,8 @@ export interface EngineHooks {
   removeSuspender(s: Suspender): void;
   subscribe(cb: DocumentCallback, name?: DocumentName | "all"): number;
   unsubscribe(token: number): void;
+  /** A pause, suspension, stop, abort or halt is waiting to be served between messages. */
+  readonly hasPendingRequest: boolean;
   /** A failure outside any message (a monitor's document); it is thrown into the plan at the next message. */
   asyncError(err: unknown): void;
 }
@@ -78,6 +80,12 @@ export class Execution {
 
   /** A wait that pause, suspension, stop, abort and halt can cut short (it then rejects with INTERRUPTED). */
   readonly interruptible = <T>(p: Promise<T>): Promise<T> => {
+    // A request made while the plan itself was running (a suspender tripped by the plan's own action, say)
+    // has had no wait to cut short yet: this one is cut short before it starts.
+    if (this.hooks.hasPendingRequest) {
+      p.catch(() => undefined);
+      return Promise.reject(INTERRUPTED);
+    }
     if (this.interrupt === null) {
       let reject!: (reason: unknown) => void;
       const promise = new Promise<never>((_, r) => (reject = r));

@@ -271,6 +271,10 @@ export class RunEngine implements EngineHooks {
 
   /* ---------------------------------------------------------------- EngineHooks */
 
+  get hasPendingRequest(): boolean {
+    return this.pending;
+  }
+
   atCheckpoint(): void {
     if (this.deferredPause) {
       this.deferredPause = false;
