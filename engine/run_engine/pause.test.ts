@@ -43,7 +43,7 @@ describe("pause and resume", () => {
 
   it("does not replay when the plan is not rewindable", async () => {
     const { RE, ticks } = tickingEngine();
-    function* plan(): Plan {
+    function* plan(): Plan<void> {
       yield msg("rewindable", undefined, [false]);
       yield msg("checkpoint");
       yield msg("tick", undefined, [1]);
@@ -62,7 +62,7 @@ describe("pause and resume", () => {
     const states: string[] = [];
     RE.state$.subscribe((s) => states.push(s));
     let reply: unknown;
-    function* plan(): Plan {
+    function* plan(): Plan<void> {
       yield msg("checkpoint");
       reply = yield msg("tick", undefined, ["a"]);
       yield msg("sleep", undefined, [0.05]);
@@ -84,7 +84,7 @@ describe("pause and resume", () => {
 
   it("a deferred pause waits for the next checkpoint; nothing is replayed", async () => {
     const { RE, ticks } = tickingEngine();
-    function* plan(): Plan {
+    function* plan(): Plan<void> {
       for (let i = 0; i < 4; i++) {
         yield msg("checkpoint");
         yield msg("tick", undefined, [i]);
@@ -105,7 +105,7 @@ describe("pause and resume", () => {
   it("retakes a point under its sequence number after a rewind", async () => {
     const { RE, docs } = testEngine();
     const det = new SoftDetector("det");
-    function* plan(): Plan {
+    function* plan(): Plan<void> {
       yield msg("open_run");
       for (let i = 0; i < 2; i++) {
         yield msg("checkpoint");
@@ -137,7 +137,7 @@ describe("pause and resume", () => {
     const current = new SoftSignal("ring_current", 300);
     const calls: string[] = [];
     const pausable = { name: "cam", pause: async () => void calls.push("pause"), resume: async () => void calls.push("resume") };
-    function* plan(): Plan {
+    function* plan(): Plan<void> {
       yield msg("open_run");
       yield msg("monitor", current);
       yield msg("null", pausable);
@@ -158,6 +158,23 @@ describe("pause and resume", () => {
     expect(docsNamed<Event>(docs, "event").map((e) => e.seq_num)).toEqual([1, 2]);
   });
 
+  it("serves a pause request during a plan that never waits (the loop gives the event loop turns)", async () => {
+    const { RE, ticks } = tickingEngine({ yieldEvery: 64 });
+    function* plan(): Plan<void> {
+      for (let i = 0; i < 1_000_000; i++) {
+        yield msg("checkpoint");
+        yield msg("tick", undefined, [i]);
+      }
+    }
+    const run = RE.run(plan());
+    setTimeout(() => RE.requestPause(), 5);
+    await until(() => RE.state === "paused");
+    expect(ticks.length).toBeGreaterThan(0);
+    expect(ticks.length).toBeLessThan(1_000_000);
+    await RE.stop();
+    expect((await run).exitStatus).toBe("success");
+  });
+
   it("refuses resume when not paused", () => {
     const { RE } = testEngine();
     expect(() => RE.resume()).toThrow(TransitionError);
@@ -173,7 +190,7 @@ describe("pause and resume", () => {
 });
 
 describe("stop, abort, halt", () => {
-  function* cleanPlan(det: SoftDetector, m: SoftMotor, cleanedUp: string[]): Plan {
+  function* cleanPlan(det: SoftDetector, m: SoftMotor, cleanedUp: string[]): Plan<void> {
     yield msg("open_run");
     yield msg("stage", det);
     try {
@@ -246,7 +263,7 @@ describe("Ctrl-C", () => {
     const source = new EventEmitter();
     const lines: string[] = [];
     const dispose = installSigintHandler(RE, { source, log: (l) => lines.push(l) });
-    function* plan(): Plan {
+    function* plan(): Plan<void> {
       yield msg("checkpoint");
       yield msg("tick", undefined, [1]);
       yield msg("sleep", undefined, [5]);

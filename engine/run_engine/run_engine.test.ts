@@ -93,7 +93,7 @@ describe("RunEngine documents", () => {
     const { RE, docs } = testEngine();
     const m = new SoftMotor("m1");
     let reply: unknown;
-    function* plan(): Plan {
+    function* plan(): Plan<void> {
       yield msg("open_run");
       for (const v of [1, 3]) {
         reply = yield msg("configure", m, [{ velocity: v }]);
@@ -119,7 +119,7 @@ describe("RunEngine documents", () => {
     const a = new SoftDetector("a");
     const b = new SoftDetector("b");
     let caught: unknown;
-    function* plan(): Plan {
+    function* plan(): Plan<void> {
       yield msg("open_run");
       yield* [msg("create"), msg("read", a), msg("save")];
       yield msg("create");
@@ -142,7 +142,7 @@ describe("RunEngine documents", () => {
     const { RE, docs } = testEngine();
     const flyer = new SoftFlyer("fly", 5, 2);
     const replies: unknown[] = [];
-    function* plan(): Plan {
+    function* plan(): Plan<void> {
       yield msg("open_run");
       replies.push(yield msg("kickoff", flyer, [], { group: "f" }));
       yield msg("wait", undefined, [], { group: "f" });
@@ -166,7 +166,7 @@ describe("RunEngine documents", () => {
     const { RE, docs } = testEngine();
     const det = new SoftDetector("det");
     let declared: unknown;
-    function* plan(): Plan {
+    function* plan(): Plan<void> {
       yield msg("open_run");
       declared = yield msg("declare_stream", undefined, [det], { name: "baseline" });
       yield* [msg("create", undefined, [], { name: "baseline" }), msg("read", det), msg("save")];
@@ -183,7 +183,7 @@ describe("RunEngine documents", () => {
   it("monitors a signal into a stream named after it, until unmonitor", async () => {
     const { RE, docs } = testEngine();
     const current = new SoftSignal("ring_current", 300);
-    function* plan(): Plan {
+    function* plan(): Plan<void> {
       yield msg("open_run");
       yield msg("monitor", current);
       current.put(299);
@@ -244,7 +244,7 @@ describe("RunEngine documents", () => {
   it("throws a document that fails validation into the plan", async () => {
     const { RE } = testEngine();
     let caught: unknown;
-    function* plan(): Plan {
+    function* plan(): Plan<void> {
       try {
         yield msg("open_run", undefined, [], { "sample.name": "Cu" });
       } catch (e) {
@@ -264,7 +264,7 @@ describe("RunEngine commands", () => {
     const m2 = new SoftMotor("m2");
     const det = new SoftDetector("det", () => 7);
     const seen: Record<string, unknown> = {};
-    function* plan(): Plan {
+    function* plan(): Plan<void> {
       seen.open = yield msg("open_run");
       seen.set = yield msg("set", m, [2], { group: "s" });
       seen.wait = yield msg("wait", undefined, [], { group: "s" });
@@ -331,7 +331,7 @@ describe("RunEngine commands", () => {
     });
     RE.registerCommand("slow_beep", async (m) => `slowly ${String(m.args[0])}`);
     let replies: unknown[] = [];
-    function* plan(): Plan {
+    function* plan(): Plan<void> {
       replies = [yield msg("beep", undefined, [1]), yield msg("slow_beep", undefined, [2])];
     }
     await RE.run(plan());
@@ -356,7 +356,7 @@ describe("RunEngine commands", () => {
   it("checks message order", async () => {
     const { RE } = testEngine();
     const errors: string[] = [];
-    function* attempt(m: Msg): Plan {
+    function* attempt(m: Msg): Plan<void> {
       try {
         yield m;
       } catch (e) {
@@ -364,7 +364,7 @@ describe("RunEngine commands", () => {
         errors.push((e as Error).message);
       }
     }
-    function* plan(): Plan {
+    function* plan(): Plan<void> {
       yield* attempt(msg("create"));
       yield msg("open_run");
       yield* attempt(msg("open_run"));
@@ -397,7 +397,7 @@ describe("RunEngine commands", () => {
     const { RE } = testEngine();
     const m = new SoftMotor("m1", [-1, 1]);
     let caught: unknown;
-    function* plan(): Plan {
+    function* plan(): Plan<void> {
       yield msg("set", m, [5], { group: "g" });
       try {
         yield msg("wait", undefined, [], { group: "g" });
@@ -424,7 +424,7 @@ describe("RunEngine commands", () => {
     const m = new SoftMotor("m1");
     m.moveMs = 300;
     let caught: unknown;
-    function* plan(): Plan {
+    function* plan(): Plan<void> {
       yield msg("set", m, [1], { group: "slow" });
       yield msg("wait", undefined, [], { group: "slow", timeout: 0.01, move_on: true });
       try {
@@ -458,7 +458,7 @@ describe("RunEngine commands", () => {
     const { RE } = testEngine();
     let done = false;
     const caught: unknown[] = [];
-    function* plan(): Plan {
+    function* plan(): Plan<void> {
       yield msg("wait_for", undefined, [[async () => void (done = true)]]);
       try {
         yield msg("wait_for", undefined, [[() => Promise.reject(new LimitError("x", 9, [0, 1]))]]);
@@ -485,7 +485,7 @@ describe("RunEngine commands", () => {
     const prepared: unknown[] = [];
     const prep = { name: "prep", prepare: (v: unknown) => (prepared.push(v), TestStatus.done()) };
     let prepReply: unknown;
-    function* plan(): Plan {
+    function* plan(): Plan<void> {
       yield msg("stage", det);
       yield msg("stage", det);
       yield msg("unstage", det);
@@ -503,7 +503,7 @@ describe("RunEngine commands", () => {
   it("asks the user with input", async () => {
     const { RE } = testEngine({ input: async (p) => `answer to ${p}` });
     let reply: unknown;
-    function* plan(): Plan {
+    function* plan(): Plan<void> {
       reply = yield msg("input", undefined, ["Go on?"]);
     }
     await RE.run(plan());
@@ -514,7 +514,7 @@ describe("RunEngine commands", () => {
     const { RE } = testEngine();
     const seen: string[] = [];
     let token: unknown;
-    function* plan(): Plan {
+    function* plan(): Plan<void> {
       token = yield msg("subscribe", undefined, [(n: string) => seen.push(`all:${n}`)]);
       yield msg("subscribe", undefined, [(n: string) => seen.push(`stop:${n}`), "stop"]);
       yield msg("open_run");
@@ -549,7 +549,7 @@ describe("RunEngine cleanup", () => {
     const m = new SoftMotor("m1");
     const det = new SoftDetector("det");
     const current = new SoftSignal("ring_current", 300);
-    function* plan(): Plan {
+    function* plan(): Plan<void> {
       yield msg("open_run");
       yield msg("stage", det);
       yield msg("monitor", current);

@@ -18,7 +18,7 @@ export class TestStatus implements Status {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    readonly timeoutMs?: number,
+    readonly timeoutMs: number | undefined = undefined,
     what = "status",
   ) {
     this.promise = new Promise<void>((resolve, reject) => {

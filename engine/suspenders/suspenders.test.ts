@@ -108,7 +108,7 @@ describe("suspender conditions", () => {
 
 describe("suspending the RunEngine", () => {
   /** A count whose detector reads the beam current; `onPoint` runs after each point is saved. */
-  function* countWithBeam(det: SoftDetector, n: number, onPoint: (i: number) => void): Plan {
+  function* countWithBeam(det: SoftDetector, n: number, onPoint: (i: number) => void): Plan<void> {
     yield msg("open_run");
     for (let i = 0; i < n; i++) {
       yield msg("checkpoint");
@@ -183,7 +183,7 @@ describe("suspending the RunEngine", () => {
     const { RE, docs } = testEngine();
     const mode = new SoftSignal<string>("fill_mode", "top-up");
     const s = new SuspendWhenChanged(mode);
-    function* plan(): Plan {
+    function* plan(): Plan<void> {
       yield msg("install_suspender", undefined, [s]);
       yield msg("open_run");
       yield msg("checkpoint");
