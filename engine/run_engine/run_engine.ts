@@ -365,6 +365,7 @@ export class RunEngine implements EngineHooks {
       if (this.asyncFailure !== NO_ERROR) {
         const error = this.asyncFailure;
         this.asyncFailure = NO_ERROR;
+        ex.interrupted = undefined;
         this.pending = true; // look at the rest next time round
         return { value: undefined, error };
       }
@@ -384,7 +385,7 @@ export class RunEngine implements EngineHooks {
       if (this.state === RunEngineState.Stopping || this.state === RunEngineState.Aborting) {
         this.pauseRequested = false;
         this.suspendRequests = [];
-        return { value, error: NO_ERROR };
+        return this.redoInterrupted(ex, frames, value);
       }
       if (this.suspendRequests.length > 0 || this.pauseRequested) {
         if (ex.msgCache === null) {
@@ -400,8 +401,16 @@ export class RunEngine implements EngineHooks {
         this.pushReplay(ex, frames, value);
         return { value, error: NO_ERROR };
       }
-      return { value, error: NO_ERROR };
+      return this.redoInterrupted(ex, frames, value);
     }
+  }
+
+  /** A wait cut short for a request that came to nothing is simply done again. */
+  private redoInterrupted(ex: Execution, frames: Frame[], value: unknown): { value: unknown; error: unknown } {
+    const m = ex.interrupted;
+    ex.interrupted = undefined;
+    if (m !== undefined) frames.push({ gen: replay([m]), cache: false, passResult: true, parentValue: value });
+    return { value, error: NO_ERROR };
   }
 
   private async pause(ex: Execution): Promise<PermitAction> {

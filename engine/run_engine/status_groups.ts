@@ -82,13 +82,14 @@ export class StatusGroups {
       if (timeoutMs !== undefined) timer = setTimeout(() => resolve("timeout"), timeoutMs);
     });
     clearTimeout(timer);
+    if (settled === "timeout" && moveOn) return;
+    // A wait cut short by a pause may settle after a rewind has filed new statuses under the same group name;
+    // those belong to the replayed wait, not to this one.
+    if (this.groups.get(group) === list) this.groups.delete(group);
     if (settled === "timeout") {
-      if (moveOn) return;
       const waiting = list.filter((t) => !t.status.done).map((t) => `${t.verb} of ${objectName(t.obj)}`);
-      this.groups.delete(group);
       throw new TimeoutError(`wait for group ${JSON.stringify(group ?? null)} (${waiting.join(", ")})`, timeoutMs!);
     }
-    this.groups.delete(group);
     if (settled !== "done") throw statusFailure(settled);
   }
 }

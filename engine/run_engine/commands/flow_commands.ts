@@ -19,7 +19,10 @@ export const wait: CommandHandler = (msg, ex) =>
 export const sleep: CommandHandler = (msg, ex) => {
   const ms = secondsToMs(msg, "the duration", msg.args[0]);
   if (ms === undefined) throw new InvalidArgumentError("'sleep' needs a duration in seconds (args[0])", msg.args);
-  return ex.interruptible(delay(ms));
+  // Cancel the timer when the sleep is cut short, so it does not keep the process alive.
+  const ac = new AbortController();
+  const slept = delay(ms, undefined, { signal: ac.signal });
+  return ex.interruptible(slept).finally(() => ac.abort());
 };
 
 /** Msg('wait_for', [() => Promise, ...], timeout? (s)): until every promise resolves; a rejection reaches the plan. */
