@@ -1,0 +1,5 @@
+/** Every benchmark group, in the order `npm run bench` runs them. */
+import type { BenchmarkGroup } from "./benchmark.ts";
+import { engineBenchmarks } from "./engine.bench.ts";
+
+export const groups: readonly BenchmarkGroup[] = [engineBenchmarks];

@@ -1,0 +1,28 @@
+/**
+ * The `skyloop` command. Each subcommand lives in cli/commands/ and registers itself on the program;
+ * failures print one clear line (the error's class and message) and exit non-zero.
+ */
+import { Command, CommanderError } from "commander";
+import { registerPlanCommands } from "./commands/plan.ts";
+import { reportFailure } from "./failure.ts";
+
+export function buildProgram(): Command {
+  const program = new Command("skyloop")
+    .description("Adaptive, autonomous experiments at synchrotron accelerators and beamlines.")
+    .version("0.1.0")
+    .showHelpAfterError("(run with --help for usage)")
+    .configureHelp({ sortSubcommands: true });
+  registerPlanCommands(program);
+  return program;
+}
+
+const isMain = process.argv[1] !== undefined && /(main\.ts|skyloop(\.mjs)?)$/.test(process.argv[1]);
+if (isMain) {
+  buildProgram()
+    .exitOverride()
+    .parseAsync(process.argv)
+    .catch((err: unknown) => {
+      if (err instanceof CommanderError) process.exit(err.exitCode);
+      process.exit(reportFailure(err));
+    });
+}
