@@ -6,11 +6,11 @@ import { InvalidArgumentError } from "../engine/errors.ts";
 
 export type DeviceLookup = ReadonlyMap<string, object>;
 
-export function parsePlanArgs(words: readonly string[], devices: DeviceLookup): unknown[] {
+export function parsePlanArgs(words: readonly string[], devices: DeviceLookup, fieldArgs: readonly number[] = []): unknown[] {
   if (words.length === 0) throw new InvalidArgumentError("the plan needs at least its detectors (e.g. det1,det2)");
   const [first, ...rest] = words;
   const detectors = first!.split(",").filter((w) => w.length > 0).map((w) => device(w, devices));
-  return [detectors, ...rest.map((w) => parseWord(w, devices))];
+  return [detectors, ...rest.map((w, i) => (fieldArgs.includes(i + 1) ? w : parseWord(w, devices)))];
 }
 
 function parseWord(word: string, devices: DeviceLookup): unknown {

@@ -84,7 +84,7 @@ async function runPlanCommand(name: string, words: string[], opts: PlanRunOption
   const velocity = opts.velocity === "inf" ? Infinity : Number(opts.velocity);
   if (!(velocity > 0)) throw new InvalidArgumentError(`--velocity must be a positive number or inf, got ${JSON.stringify(opts.velocity)}`, opts.velocity);
   const devices = demoInstrument({ velocity, seed: Number(opts.seed) });
-  const args = parsePlanArgs(words, devices);
+  const args = parsePlanArgs(words, devices, entry.fieldArgs);
   const md = parseMd(opts.md);
   const plan = entry.factory(...args);
 
