@@ -131,6 +131,20 @@ describe("RingSimulator correctors", () => {
     expect(sim.correctorCurrent(2)).toBe(1);
   });
 
+  it("keeps the orbit equal to R·I(t) while many correctors slew and settle at once", () => {
+    const sim = quiet({ mismatch: { fraction: 0.05 }, correctors: { slewRateAPerS: 3, settlingTimeS: 0.05 } });
+    const r = sim.realResponse();
+    for (let k = 0; k < 60; k++) {
+      if (k % 10 === 0) sim.setCorrectors(Array.from({ length: sim.nCorrectors }, (_, j) => Math.sin(k + j)));
+      sim.step(0.01);
+      const expected = matVec(r, sim.correctorCurrents());
+      const orbit = sim.readOrbit();
+      for (let i = 0; i < orbit.length; i++) expect(orbit[i]).toBeCloseTo(expected[i]!, 10);
+    }
+    sim.step(5);
+    for (let j = 0; j < sim.nCorrectors; j++) expect(sim.correctorCurrent(j)).toBeCloseTo(Math.sin(50 + j), 12);
+  });
+
   it("rejects a non-finite set-point and an unknown corrector, naming them", () => {
     const sim = quiet();
     expect(() => sim.setCorrector(1, NaN)).toThrow(InvalidArgumentError);

@@ -169,13 +169,18 @@ export class RingSimulator {
   private energyOffset = 0;
   private readonly setpoint: Float64Array;
   private readonly target: Float64Array;
+  /** Output of the slew-rate limiter, A. */
   private readonly slewOut: Float64Array;
-  private readonly actual: Float64Array;
+  /** actual − slewOut, A: decays by exp(−dt/τ) each step, the same factor for every corrector. */
+  private readonly lag: Float64Array;
+  private lagging = false;
   private readonly isActive: Uint8Array;
   private readonly activeList: Int32Array;
   private activeCount = 0;
   private incrementalUpdates = 0;
-  private readonly corrOrbit: Float64Array;
+  /** Σ column_j · slewOut_j and Σ column_j · lag_j: the lag part decays as a whole, so a step costs O(BPMs). */
+  private readonly slewOrbit: Float64Array;
+  private readonly lagOrbit: Float64Array;
   private readonly orbitTrue: Float64Array;
   private readonly orbitRead: Float64Array;
 
@@ -243,10 +248,11 @@ export class RingSimulator {
     this.setpoint = new Float64Array(n);
     this.target = new Float64Array(n);
     this.slewOut = new Float64Array(n);
-    this.actual = new Float64Array(n);
+    this.lag = new Float64Array(n);
     this.isActive = new Uint8Array(n);
     this.activeList = new Int32Array(n);
-    this.corrOrbit = new Float64Array(m);
+    this.slewOrbit = new Float64Array(m);
+    this.lagOrbit = new Float64Array(m);
     this.orbitTrue = new Float64Array(m);
     this.orbitRead = new Float64Array(m);
     this.reset();
@@ -288,7 +294,8 @@ export class RingSimulator {
     this.setpoint.set(this.initialCurrents);
     this.target.set(this.initialCurrents);
     this.slewOut.set(this.initialCurrents);
-    this.actual.set(this.initialCurrents);
+    this.lag.fill(0);
+    this.lagging = false;
     this.isActive.fill(0);
     this.activeCount = 0;
     this.disturbances.reset(this.rng.derive("disturbances"));
@@ -355,12 +362,12 @@ export class RingSimulator {
     }
     this.setpoint[index] = amps;
     const target = this.quantise(amps);
-    if (target !== this.target[index] || this.actual[index] !== target) {
-      this.target[index] = target;
-      if (this.isActive[index] === 0) {
-        this.isActive[index] = 1;
-        this.activeList[this.activeCount++] = index;
-      }
+    this.target[index] = target;
+    if (this.slewOut[index] === target) return target;
+    if (this.slewRate === Infinity) this.moveSlewOutput(index, target - this.slewOut[index]!);
+    else if (this.isActive[index] === 0) {
+      this.isActive[index] = 1;
+      this.activeList[this.activeCount++] = index;
     }
     return target;
   }
@@ -387,7 +394,7 @@ export class RingSimulator {
 
   /** The actual current now, A. */
   correctorCurrent(index: number): number {
-    return this.actual[index]!;
+    return this.slewOut[index]! + this.lag[index]!;
   }
 
   /** True when the set-point is beyond the supply's limit. */
@@ -401,7 +408,7 @@ export class RingSimulator {
   }
 
   correctorCurrents(out = new Float64Array(this.nCorrectors)): Float64Array {
-    out.set(this.actual);
+    for (let j = 0; j < this.nCorrectors; j++) out[j] = this.slewOut[j]! + this.lag[j]!;
     return out;
   }
 
@@ -418,11 +425,13 @@ export class RingSimulator {
   step(dtS: number): void {
     if (!(dtS >= 0) || dtS === Infinity) throw new InvalidArgumentError(`step needs a finite dt >= 0 s, got ${dtS}`, dtS);
     this.t += dtS;
-    if (this.activeCount > 0) this.moveCorrectors(dtS);
+    if (this.activeCount > 0) this.slew(dtS);
+    if (this.lagging) this.settle(dtS);
     this.disturbances.advance(dtS, this.rng);
 
     const orbit = this.orbitTrue;
-    orbit.set(this.corrOrbit);
+    if (this.lagging) for (let i = 0; i < orbit.length; i++) orbit[i] = this.slewOrbit[i]! + this.lagOrbit[i]!;
+    else orbit.set(this.slewOrbit);
     this.disturbances.addTo(orbit, this.t);
     if (this.energyOffset !== 0) for (let i = 0; i < this.nBpm; i++) orbit[i] += this.eta[i]! * this.energyOffset;
 
@@ -515,48 +524,72 @@ export class RingSimulator {
     return x;
   }
 
-  private moveCorrectors(dtS: number): void {
-    const tau = this.corOpts.settlingTimeS;
-    const follow = tau > 0 ? 1 - Math.exp(-dtS / tau) : 1;
-    const maxMove = this.slewRate * dtS;
-    const settleTol = 1e-9 * this.corOpts.limitA;
+  /**
+   * The slew-rate limiter's output moves by `delta`; the actual current does not jump (the lag absorbs the
+   * step) unless there is no settling lag, in which case it follows at once.
+   */
+  private moveSlewOutput(j: number, delta: number): void {
     const m = 2 * this.nBpm;
+    const col = j * m;
+    this.slewOut[j] += delta;
+    for (let i = 0; i < m; i++) this.slewOrbit[i] += delta * this.columns[col + i]!;
+    if (this.corOpts.settlingTimeS > 0) {
+      this.lag[j] -= delta;
+      for (let i = 0; i < m; i++) this.lagOrbit[i] -= delta * this.columns[col + i]!;
+      this.lagging = true;
+    }
+    if (++this.incrementalUpdates >= FULL_RECOMPUTE_EVERY) this.recomputeCorrectorOrbit();
+  }
+
+  private slew(dtS: number): void {
+    const maxMove = this.slewRate * dtS;
     let kept = 0;
     for (let a = 0; a < this.activeCount; a++) {
       const j = this.activeList[a]!;
-      const target = this.target[j]!;
-      let s = this.slewOut[j]!;
-      if (s !== target) {
-        const d = target - s;
-        s = Math.abs(d) <= maxMove ? target : s + Math.sign(d) * maxMove;
-        this.slewOut[j] = s;
+      const d = this.target[j]! - this.slewOut[j]!;
+      if (Math.abs(d) <= maxMove) {
+        this.moveSlewOutput(j, d);
+        this.slewOut[j] = this.target[j]!;
+        this.isActive[j] = 0;
+      } else {
+        if (maxMove > 0) this.moveSlewOutput(j, Math.sign(d) * maxMove);
+        this.activeList[kept++] = j;
       }
-      const old = this.actual[j]!;
-      let now = old + (s - old) * follow;
-      const done = s === target && Math.abs(now - target) <= settleTol;
-      if (done) now = target;
-      const delta = now - old;
-      if (delta !== 0) {
-        this.actual[j] = now;
-        const col = j * m;
-        const orbit = this.corrOrbit;
-        for (let i = 0; i < m; i++) orbit[i] += delta * this.columns[col + i]!;
-        this.incrementalUpdates++;
-      }
-      if (done) this.isActive[j] = 0;
-      else this.activeList[kept++] = j;
     }
     this.activeCount = kept;
-    if (this.incrementalUpdates >= FULL_RECOMPUTE_EVERY) this.recomputeCorrectorOrbit();
+  }
+
+  /** First-order lag: every corrector's lag, and so their summed orbit, decays by the same factor. */
+  private settle(dtS: number): void {
+    if (dtS <= 0) return;
+    const f = Math.exp(-dtS / this.corOpts.settlingTimeS);
+    let largest = 0;
+    for (let j = 0; j < this.nCorrectors; j++) {
+      const l = this.lag[j]! * f;
+      this.lag[j] = l;
+      if (Math.abs(l) > largest) largest = Math.abs(l);
+    }
+    if (largest <= 1e-12 * this.corOpts.limitA) {
+      this.lag.fill(0);
+      this.lagOrbit.fill(0);
+      this.lagging = false;
+      return;
+    }
+    for (let i = 0; i < this.lagOrbit.length; i++) this.lagOrbit[i] *= f;
   }
 
   private recomputeCorrectorOrbit(): void {
     const m = 2 * this.nBpm;
-    this.corrOrbit.fill(0);
+    this.slewOrbit.fill(0);
+    this.lagOrbit.fill(0);
     for (let j = 0; j < this.nCorrectors; j++) {
-      const a = this.actual[j]!;
-      if (a === 0) continue;
-      for (let i = 0; i < m; i++) this.corrOrbit[i] += a * this.columns[j * m + i]!;
+      const s = this.slewOut[j]!;
+      const l = this.lag[j]!;
+      if (s === 0 && l === 0) continue;
+      for (let i = 0; i < m; i++) {
+        this.slewOrbit[i] += s * this.columns[j * m + i]!;
+        this.lagOrbit[i] += l * this.columns[j * m + i]!;
+      }
     }
     this.incrementalUpdates = 0;
   }
