@@ -1,5 +1,6 @@
 /** Every benchmark group, in the order `npm run bench` runs them. */
 import type { BenchmarkGroup } from "./benchmark.ts";
 import { engineBenchmarks } from "./engine.bench.ts";
+import { simsBenchmarks } from "./sims.bench.ts";
 
-export const groups: readonly BenchmarkGroup[] = [engineBenchmarks];
+export const groups: readonly BenchmarkGroup[] = [engineBenchmarks, simsBenchmarks];
