@@ -3,7 +3,7 @@
  * Bluesky's `bluesky.protocols`; names are camelCased, document fields keep event-model's snake_case.
  * Checks are structural (`isReadable(obj)`), so any object with the right methods is a device.
  */
-import type { DataKey } from "./documents/types.ts";
+import type { DataKey, Datum, Resource, StreamDatum, StreamResource } from "./documents/types.ts";
 
 export type { DataKey } from "./documents/types.ts";
 
@@ -142,6 +142,30 @@ export interface CollectedPage {
   readonly timestamps: Record<string, number[]>;
 }
 
+/** A document about data stored outside the events, as `[name, doc]` (ophyd-async's StreamAsset). */
+export type StreamAsset = ["stream_resource", StreamResource] | ["stream_datum", StreamDatum];
+/** Any external-data document a device may write, including the older resource/datum pair. */
+export type Asset = ["resource", Resource] | ["datum", Datum] | StreamAsset;
+
+/**
+ * A detector that stores data outside the events (files) and describes it with documents, after Bluesky's
+ * WritesExternalAssets. The engine asks for the documents written since the last call at each `save` of a
+ * bundle that read the device and at each `collect` of it, and emits them after the stream's descriptor and
+ * before the event or event page. The engine fills in what the device cannot know: `run_start` of a
+ * (stream) resource when empty, and a stream datum's `descriptor` when empty and `seq_nums` when
+ * `{start: 0, stop: 0}`. Keys described with `external: "STREAM:"` are not in the events; keys with
+ * `external: "FILESTORE:"` are, their value being a datum id, and the event marks them `filled: false`.
+ */
+export interface WritesExternalAssets {
+  /** `index`: how many frames the caller expects written (ophyd-async's `index`), when known. */
+  collectAssetDocs(index?: number): Iterable<Asset> | AsyncIterable<Asset>;
+}
+
+/** ophyd-async's WritesStreamAssets: only stream_resource and stream_datum documents. */
+export interface WritesStreamAssets extends WritesExternalAssets {
+  collectAssetDocs(index?: number): Iterable<StreamAsset> | AsyncIterable<StreamAsset>;
+}
+
 /** Something whose readings can be monitored (the engine's `monitor` command subscribes to it). */
 export interface Subscribable<T = unknown> extends HasName {
   /** Calls back with every new reading (the current one first); returns the unsubscribe function. */
@@ -168,6 +192,9 @@ export const isPausable = (o: unknown): o is Pausable => fn(o, "pause") && fn(o,
 export const isPreparable = (o: unknown): o is Preparable => fn(o, "prepare");
 export const isFlyable = (o: unknown): o is Flyable => fn(o, "kickoff") && fn(o, "complete");
 export const isCollectable = (o: unknown): o is Collectable => fn(o, "describeCollect");
+export const isWritesExternalAssets = (o: unknown): o is WritesExternalAssets => fn(o, "collectAssetDocs");
+/** Structurally the same as `isWritesExternalAssets`: which kinds a device yields is its own business. */
+export const isWritesStreamAssets = (o: unknown): o is WritesStreamAssets => fn(o, "collectAssetDocs");
 export const isSubscribable = (o: unknown): o is Subscribable => fn(o, "subscribe");
 export const hasLimits = (o: unknown): o is HasLimits => fn(o, "limits");
 export const hasHints = (o: unknown): o is HasHints =>

@@ -16,3 +16,12 @@ export {
   DEFAULT_SIM_BEAM_CURRENT_OPTIONS,
   beamCurrentAt,
 } from "./sim_beam_current.ts";
+export {
+  SimCameraWriter,
+  CameraAssets,
+  RAW_FLOAT32_MIMETYPE,
+  RAW_FLOAT32_SPEC,
+  readRawFrame,
+  type SimCameraWriterOptions,
+  DEFAULT_SIM_CAMERA_WRITER_OPTIONS,
+} from "./sim_camera_writer.ts";

@@ -4,8 +4,8 @@ import { msg } from "../msg.ts";
 import type { Plan } from "../msg.ts";
 import type { Readable, Status } from "../protocols.ts";
 import { isStatus } from "../protocols.ts";
-import { quote, requireReadable } from "./devices.ts";
-import { mergeMd } from "./metadata.ts";
+import { deviceName, quote, requireReadable } from "./devices.ts";
+import { hookName, mergeMd } from "./metadata.ts";
 import type { PlanMetadata } from "./types.ts";
 import { monitorDuringWrapper, withRun } from "./wrappers.ts";
 
@@ -40,7 +40,21 @@ export function rampPlan(
     throw new InvalidArgumentError(`timeout must be a number of seconds > 0, got ${quote(timeout)}`, timeout);
   if (period !== undefined && !(period > 0))
     throw new InvalidArgumentError(`period must be a number of seconds > 0, got ${quote(period)}`, period);
-  const md = mergeMd({ plan_name: "ramp_plan" }, options.md);
+  const md = mergeMd(
+    {
+      plan_name: "ramp_plan",
+      // Bluesky records the repr of each; a generator object has no name to give, only its kind.
+      plan_args: {
+        go_plan: String(goPlan),
+        monitor_sig: deviceName(monitorSig),
+        inner_plan_func: hookName(innerPlan),
+        take_pre_data: takePreData,
+        ...(timeout === undefined ? {} : { timeout }),
+        ...(period === undefined ? {} : { period }),
+      },
+    },
+    options.md,
+  );
 
   function* polling(): Plan<void> {
     const failAt = timeout === undefined ? undefined : now() + timeout;

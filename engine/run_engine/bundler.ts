@@ -15,10 +15,12 @@ import type {
   ExitStatus,
   RunStart,
   RunStop,
+  StreamDatum,
 } from "../documents/types.ts";
 import { IllegalMessageSequenceError, InvalidArgumentError } from "../errors.ts";
-import type { Collectable, HasName, Readable, Reading, Subscribable } from "../protocols.ts";
-import { checkReadingKeys, configurationOf, descriptorParts } from "./describe.ts";
+import { isWritesExternalAssets } from "../protocols.ts";
+import type { Asset, Collectable, HasName, Readable, Reading, Subscribable, WritesExternalAssets } from "../protocols.ts";
+import { checkReadingKeys, configurationOf, descriptorParts, isStreamKey } from "./describe.ts";
 import type { DescribedObject } from "./describe.ts";
 
 export type Emit = (name: DocumentName, doc: AnyDocument) => void;
@@ -27,6 +29,8 @@ interface Stream {
   readonly doc: EventDescriptor;
   readonly objs: ReadonlySet<unknown>;
   readonly filled: Record<string, false> | null;
+  /** Its devices that write external assets (asked for their documents at each save or collect). */
+  readonly writers: readonly WritesExternalAssets[];
   /** A device in it was reconfigured: the next save writes a new descriptor under the same name. */
   stale: boolean;
 }
@@ -52,6 +56,8 @@ export class RunBundler {
   private readonly readObjs: (Readable & HasName)[] = [];
   private readonly readVals: Record<string, Reading>[] = [];
   private nRead = 0;
+  /** Stream resources emitted in this run: uid -> the stream their data key belongs to. */
+  private readonly streamResources = new Map<string, { name: string; stream: Stream }>();
 
   constructor(
     readonly start: RunStart,
@@ -101,8 +107,11 @@ export class RunBundler {
     if (n === 0) return;
     const stream = this.streams.get(name);
     if (stream !== undefined && !stream.stale && this.sameObjects(stream, name, n)) {
-      this.emitEvent(name, stream, n);
-      return;
+      if (stream.writers.length === 0) {
+        this.emitEvent(name, stream, n);
+        return;
+      }
+      return this.saveWithAssets(name, stream, n);
     }
     return this.saveWithNewDescriptor(name, n);
   }
@@ -113,11 +122,98 @@ export class RunBundler {
     const described = await Promise.all(objs.map((o) => this.describe(o)));
     for (let i = 0; i < n; i++) checkReadingKeys(objs[i]!, vals[i]!, described[i]!.dataKeys);
     const stream = this.addStream(name, described);
-    for (let i = 0; i < n; i++) {
+    if (stream.writers.length > 0) await this.emitSaveAssets(name, stream);
+    this.restoreBundle(objs, vals);
+    this.emitEvent(name, stream, n);
+  }
+
+  /** A bundle with devices writing external data: their documents first, then the event that refers to them. */
+  private async saveWithAssets(name: string, stream: Stream, n: number): Promise<void> {
+    const objs = this.readObjs.slice(0, n);
+    const vals = this.readVals.slice(0, n);
+    await this.emitSaveAssets(name, stream);
+    this.restoreBundle(objs, vals);
+    this.emitEvent(name, stream, n);
+  }
+
+  private emitSaveAssets(name: string, stream: Stream): Promise<void> {
+    // A step's stream datum belongs to the one event about to be emitted, however many frames it spans.
+    const seq = (this.counters.get(name) ?? 0) + 1;
+    return this.emitAssets(stream.writers, [[name, stream]], () => ({ start: seq, stop: seq + 1 }));
+  }
+
+  private restoreBundle(objs: readonly (Readable & HasName)[], vals: readonly Record<string, Reading>[]): void {
+    for (let i = 0; i < objs.length; i++) {
       this.readObjs[i] = objs[i]!;
       this.readVals[i] = vals[i]!;
     }
-    this.emitEvent(name, stream, n);
+  }
+
+  /**
+   * Emits what `writers` wrote since they were last asked, completing what a device cannot know: run_start
+   * of (stream) resources, and a stream datum's descriptor and sequence numbers (`seqFor` gives those).
+   */
+  private async emitAssets(
+    writers: readonly WritesExternalAssets[],
+    streams: readonly [string, Stream][],
+    seqFor: (streamName: string, datum: StreamDatum) => { start: number; stop: number },
+  ): Promise<void> {
+    for (const w of writers) {
+      for await (const asset of w.collectAssetDocs() as AsyncIterable<Asset>) this.emitAsset(w, asset, streams, seqFor);
+    }
+  }
+
+  private emitAsset(
+    writer: WritesExternalAssets,
+    asset: Asset,
+    streams: readonly [string, Stream][],
+    seqFor: (streamName: string, datum: StreamDatum) => { start: number; stop: number },
+  ): void {
+    const who = (writer as Partial<HasName>).name ?? "a device";
+    if (!Array.isArray(asset) || asset.length !== 2) {
+      throw new InvalidArgumentError(`${who}: collectAssetDocs() must yield [name, doc] pairs, got ${JSON.stringify(asset)}`, asset);
+    }
+    const [kind, doc] = asset;
+    switch (kind) {
+      case "resource":
+        this.emit("resource", doc.run_start ? doc : { ...doc, run_start: this.start.uid });
+        return;
+      case "datum":
+        this.emit("datum", doc);
+        return;
+      case "stream_resource": {
+        const owner = streams.find(([, s]) => doc.data_key in s.doc.data_keys);
+        if (owner === undefined) {
+          throw new InvalidArgumentError(
+            `${who}: stream resource for data key '${doc.data_key}', which no descriptor of [${streams.map(([n]) => n).join(", ")}] has`,
+            doc.data_key,
+          );
+        }
+        this.streamResources.set(doc.uid, { name: owner[0], stream: owner[1] });
+        this.emit("stream_resource", doc.run_start ? doc : { ...doc, run_start: this.start.uid });
+        return;
+      }
+      case "stream_datum": {
+        const owner = this.streamResources.get(doc.stream_resource);
+        if (owner === undefined) {
+          throw new IllegalMessageSequenceError(
+            `${who}: stream datum ${doc.uid} refers to stream resource ${doc.stream_resource}, not emitted before it in this run`,
+          );
+        }
+        const unset = doc.seq_nums === undefined || (doc.seq_nums.start === 0 && doc.seq_nums.stop === 0);
+        this.emit("stream_datum", {
+          ...doc,
+          descriptor: doc.descriptor || owner.stream.doc.uid,
+          seq_nums: unset ? seqFor(owner.name, doc) : doc.seq_nums,
+        });
+        return;
+      }
+      default:
+        throw new InvalidArgumentError(
+          `${who}: collectAssetDocs() yielded a '${String(kind)}' document; expected resource, datum, stream_resource or stream_datum`,
+          kind,
+        );
+    }
   }
 
   private sameObjects(stream: Stream, name: string, n: number): boolean {
@@ -173,7 +269,9 @@ export class RunBundler {
     const { filled, ...parts } = descriptorParts(objects);
     const doc: EventDescriptor = { uid: randomUUID(), run_start: this.start.uid, time: Date.now() / 1000, name, ...parts };
     this.emit("descriptor", doc);
-    const stream: Stream = { doc, objs: new Set(objects.map((o) => o.obj)), filled, stale: false };
+    const writers: WritesExternalAssets[] = [];
+    for (const { obj } of objects) if (isWritesExternalAssets(obj)) writers.push(obj);
+    const stream: Stream = { doc, objs: new Set(objects.map((o) => o.obj)), filled, writers, stale: false };
     this.streams.set(name, stream);
     return stream;
   }
@@ -245,12 +343,31 @@ export class RunBundler {
       stream ??= this.addStream(streamName, [{ obj, dataKeys: keys, configuration: await configurationOf(obj) }]);
       streams.push([streamName, stream]);
     }
+    // Stream datums take the sequence numbers after the stream's last event; when the device also gives
+    // event pages, those rows are the same points and take the same numbers.
+    const next = new Map<string, number>();
+    if (isWritesExternalAssets(obj)) {
+      for (const [streamName] of streams) next.set(streamName, (this.counters.get(streamName) ?? 0) + 1);
+      await this.emitAssets([obj], streams, (streamName, datum) => {
+        const start = next.get(streamName)!;
+        const stop = start + Math.max(0, datum.indices.stop - datum.indices.start);
+        next.set(streamName, stop);
+        return { start, stop };
+      });
+    }
     const pages: EventPage[] = [];
-    if (obj.collectPages === undefined) return returnPayload ? pages : undefined;
-    for await (const page of obj.collectPages()) {
-      for (const [streamName, stream] of streams) {
-        const p = this.emitPage(streamName, stream, obj, page.time, page.data, page.timestamps);
-        if (returnPayload) pages.push(p);
+    if (obj.collectPages !== undefined) {
+      for await (const page of obj.collectPages()) {
+        for (const [streamName, stream] of streams) {
+          const p = this.emitPage(streamName, stream, obj, page.time, page.data, page.timestamps);
+          if (returnPayload) pages.push(p);
+        }
+      }
+    }
+    for (const [streamName, stop] of next) {
+      if (stop - 1 > (this.counters.get(streamName) ?? 0)) {
+        this.counters.set(streamName, stop - 1);
+        this.countersChanged = true;
       }
     }
     return returnPayload ? pages : undefined;
@@ -268,6 +385,7 @@ export class RunBundler {
     const data: Record<string, unknown[]> = {};
     const timestamps: Record<string, number[]> = {};
     for (const k in stream.doc.data_keys) {
+      if (isStreamKey(stream.doc.data_keys[k]!)) continue;
       const col = allData[k];
       if (col === undefined || col.length !== n) {
         throw new InvalidArgumentError(

@@ -53,7 +53,7 @@ export function descriptorParts(objects: readonly DescribedObject[]): Descriptor
       owner[k] = name;
       const dk = { ...dataKeys[k]!, object_name: name };
       data_keys[k] = dk;
-      if (dk.external) (filled ??= {})[k] = false;
+      if (dk.external && !isStreamKey(dk)) (filled ??= {})[k] = false;
     }
     object_keys[name] = Object.keys(dataKeys);
     configuration[name] = conf;
@@ -62,11 +62,17 @@ export function descriptorParts(objects: readonly DescribedObject[]): Descriptor
   return { data_keys, configuration, hints, object_keys, filled };
 }
 
-/** Fails when read() and describe() disagree on the keys: the event would not match its descriptor. */
+/** Data stored by a stream resource: described, but never in an event (its stream datums say where it is). */
+export const isStreamKey = (dk: DataKey): boolean => typeof dk.external === "string" && dk.external.startsWith("STREAM:");
+
+/**
+ * Fails when read() and describe() disagree on the keys: the event would not match its descriptor. Keys
+ * described as `external: "STREAM:"` are not read.
+ */
 export function checkReadingKeys(obj: HasName, reading: Record<string, Reading>, dataKeys: Record<string, DataKey>): void {
   const read = Object.keys(reading);
-  const described = Object.keys(dataKeys);
-  if (read.length === described.length && read.every((k) => k in dataKeys)) return;
+  const described = Object.keys(dataKeys).filter((k) => !isStreamKey(dataKeys[k]!));
+  if (read.length === described.length && read.every((k) => k in dataKeys && !isStreamKey(dataKeys[k]!))) return;
   throw new InvalidArgumentError(
     `${obj.name}: read() gave keys ${JSON.stringify(read)} but describe() gave ${JSON.stringify(described)}`,
     read,
