@@ -11,13 +11,14 @@ import { CA_MINOR_PROTOCOL_REVISION } from "./constants.ts";
 export interface BroadcasterOptions {
   readonly role: Role;
   /**
-   * Largest datagram to build. libca keeps search datagrams near 1 kB so they cross any network unfragmented.
+   * Largest datagram to build; the default fits one Ethernet frame, so datagrams cross networks unfragmented.
    * @default DEFAULT_MAX_DATAGRAM_BYTES
    */
   readonly maxDatagramBytes?: number;
 }
 
-export const DEFAULT_MAX_DATAGRAM_BYTES = 1024;
+/** The largest UDP payload an Ethernet frame carries unfragmented. */
+export const DEFAULT_MAX_DATAGRAM_BYTES = 1472;
 /** The largest datagram accepted (a UDP payload cannot exceed this anyway). */
 const MAX_UDP_PAYLOAD = 0xffff;
 
@@ -30,6 +31,7 @@ export class Broadcaster {
   readonly role: Role;
   readonly maxDatagramBytes: number;
   private sequence = 0;
+  private readonly scratch = new ByteWriter(256);
 
   constructor(options: BroadcasterOptions) {
     this.role = options.role;
@@ -43,7 +45,7 @@ export class Broadcaster {
   send(commands: readonly Command[], prefix?: Command): Buffer[] {
     const datagrams: Buffer[] = [];
     const w = new ByteWriter(this.maxDatagramBytes);
-    const prefixBytes = prefix ? this.encodeChecked(prefix) : undefined;
+    const prefixBytes = prefix ? Buffer.from(this.encodeChecked(prefix)) : undefined;
     let inThis = 0;
     for (const cmd of commands) {
       const bytes = this.encodeChecked(cmd);
@@ -86,11 +88,14 @@ export class Broadcaster {
     return new VersionResponse(CA_MINOR_PROTOCOL_REVISION, 0, request?.sequence ?? 0);
   }
 
+  /** Encodes into the scratch writer; the returned view is valid until the next call. */
   private encodeChecked(cmd: Command): Buffer {
     const sender = senderOf(cmd);
     if (sender !== this.role) {
       throw new LocalProtocolError(`broadcaster of role ${this.role} cannot send ${cmd.commandName}, which only a ${sender} sends`);
     }
-    return cmd.encode();
+    this.scratch.clear();
+    cmd.encodeInto(this.scratch);
+    return this.scratch.view();
   }
 }

@@ -30,6 +30,16 @@ export class ByteWriter {
     return this.buf;
   }
 
+  /** Forgets what was written, keeping the buffer (for scratch use where the bytes are copied out). */
+  clear(): void {
+    this.length = 0;
+  }
+
+  /** A view of the bytes written so far; valid until the next write, clear() or take(). */
+  view(): Buffer {
+    return this.buf.subarray(0, this.length);
+  }
+
   /**
    * Hands the written bytes over to the caller (a socket may keep them after write() returns, so they are
    * never reused) and starts a fresh buffer sized for a burst like the last one.

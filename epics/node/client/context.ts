@@ -41,6 +41,8 @@ export class CaClientContext implements ChannelOwner, CircuitOwner {
 
   constructor(options: CaClientOptions = {}) {
     this.options = resolveClientOptions(options);
+    // Bind the search socket now so the first searches do not wait for it.
+    this.searchEngine();
   }
 
   get timeoutMs(): number {

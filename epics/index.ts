@@ -1,0 +1,3 @@
+export * from "./core/index.ts";
+export * from "./node/index.ts";
+export { benchCa, type BenchCaOptions, type BenchCaResult } from "./bench.ts";
