@@ -47,7 +47,7 @@ describe("a status that times out", () => {
   it("raises TimeoutError naming the device; the motor is stopped and the stop says why", async () => {
     const d = instrument();
     d.motor1.velocity.set(5);
-    function* plan(): Plan<unknown> {
+    function* plan(): Plan<void> {
       yield* plans.openRun({ plan_name: "slow_move", plan_args: { target: 5 } });
       yield* plans.absSet(d.motor1, 5, { group: "move", timeout: 0.03 });
       yield* plans.wait("move");

@@ -15,6 +15,7 @@ import { RunEngineState } from "../../engine/run_engine/index.ts";
 import type { RunEngine } from "../../engine/run_engine/index.ts";
 import { SuspendFloor } from "../../engine/suspenders/index.ts";
 import { SimDetector, peakValue } from "../../devices/index.ts";
+import type { SimMotor } from "../../devices/index.ts";
 import { PEAK_CENTER, cameraIn, checkedEngine, instrument, tempDir } from "./instrument.ts";
 import type { DocumentChecker } from "./documents.ts";
 
@@ -30,6 +31,19 @@ function onEvent(RE: RunEngine, n: number, fn: () => void): void {
       fn();
     }
   }, "event");
+}
+
+/** Calls `fn` once, as soon as the motor reports it is moving (EPICS DMOV going to 0). */
+function whenMoving(motor: SimMotor, fn: () => void): void {
+  let unsubscribe: (() => void) | undefined;
+  let done = false;
+  unsubscribe = motor.motor_done_move.subscribeValue((dmov) => {
+    if (dmov !== 0 || done) return;
+    done = true;
+    queueMicrotask(() => unsubscribe?.());
+    fn();
+  });
+  if (done) unsubscribe();
 }
 
 /** The last event taken for each seq_num of the primary stream, in seq order. */
@@ -58,13 +72,13 @@ describe("pause and resume", () => {
     d.motor1.velocity.set(20);
     const { RE, docs } = checkedEngine({ rewound: true });
     let movingWhenPaused = false;
-    onEvent(RE, 3, () => {
-      // Mid-move to the fourth point: pause now.
-      setTimeout(() => {
+    // Mid-move to the fourth point: pause now.
+    onEvent(RE, 3, () =>
+      whenMoving(d.motor1, () => {
         movingWhenPaused = d.motor1.moving;
         RE.requestPause(false);
-      }, 5);
-    });
+      }),
+    );
     const run = RE.run(plans.scan([d.det1], d.motor1, -1, 1, 9));
     await reached(RE, RunEngineState.Paused);
     expect(movingWhenPaused).toBe(true);
@@ -108,10 +122,10 @@ describe("Ctrl-C", () => {
     const { RE, docs, logs } = checkedEngine({ rewound: true });
     const uninstall = RE.installSigintHandler({ source: sigint });
     onEvent(RE, 1, () =>
-      setTimeout(() => {
+      whenMoving(d.motor1, () => {
         sigint.emit("SIGINT");
         sigint.emit("SIGINT");
-      }, 5),
+      }),
     );
     const run = RE.run(plans.scan([d.det1], d.motor1, 0, 4, 5));
     await reached(RE, RunEngineState.Paused);
@@ -176,7 +190,7 @@ describe("cleanup after a failure", () => {
         await original();
       };
     }
-    function* twoRuns(): Plan<unknown> {
+    function* twoRuns(): Plan<void> {
       yield* plans.stage(cam);
       yield* plans.stage(d.det1);
       yield msg("open_run", undefined, [], { plan_name: "outer", plan_args: {} }, "outer");
