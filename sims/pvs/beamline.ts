@@ -146,7 +146,7 @@ export function beamlinePvTable(beamline: BeamlineSimulator, options: BeamlinePv
         if (open) vacuum.open(name);
         else vacuum.close(name);
       } catch (err) {
-        message.set((err as Error).message.slice(0, 39), { severity: AlarmSeverity.major });
+        message.set((err as { reason?: string }).reason ?? (err as Error).message, { severity: AlarmSeverity.major });
         return Promise.reject(err);
       }
       message.set("");
