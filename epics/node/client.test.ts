@@ -252,6 +252,43 @@ describe("CaClientContext against CaServer", () => {
     await expectRejects(pending, CaDisconnectedError, /^PV 'ECHO' is not connected: server 127\.0\.0\.1:\d+ did not answer an echo within 40 ms$/);
   });
 
+  it("finds a PV whose server starts after the search began", async () => {
+    const probe = await startServer([]);
+    const port = probe.tcpPort;
+    await probe.close();
+    servers.splice(servers.indexOf(probe), 1);
+    const ctx = client([port], { searchFirstRetryMs: 10, maxSearchPeriodMs: 40 });
+    const connecting = ctx.connect("LATE", { timeoutMs: 2000 });
+    await sleep(60);
+    await startServer([new SoftPV({ name: "LATE", value: 9 })], { tcpPort: port, udpPort: port });
+    expect((await (await connecting).get()).value).toBe(9);
+  });
+
+  it("errors a monitor the server cannot convert and reports failed fire-and-forget writes on errors$", async () => {
+    const server = await startServer([new SoftPV({ name: "WORDS", value: "hello" }), new SoftPV({ name: "NUM", value: 1 })]);
+    const ctx = client([server.udpPort]);
+    const [words, num] = await ctx.connectMany(["WORDS", "NUM"]);
+    const err = await firstValueFrom(words!.monitor({ dbrType: DbrType.DOUBLE })).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(CaStatusError);
+    expect((err as Error).message).toBe(
+      "monitor of PV 'WORDS' failed: ECA_NOCONVERT: No reasonable data conversion between client and server types (ECA status 400)",
+    );
+    const asyncErrors: Error[] = [];
+    ctx.errors$.subscribe((e) => asyncErrors.push(e));
+    await num!.put("twelve", { wait: false });
+    await sleep(30);
+    expect(asyncErrors.map((e) => e.message)).toEqual([
+      "put of PV 'NUM' failed: ECA_PUTFAIL: Could not perform a database value put for that channel (ECA status 160): cannot convert 'twelve' to a number",
+    ]);
+  });
+
+  it("reads a CHAR waveform as text", async () => {
+    const text = "a file name longer than forty characters, held as CHAR";
+    const server = await startServer([new SoftPV({ name: "TXT", type: "char", value: text, maxCount: 128 })]);
+    const ch = await client([server.udpPort]).connect("TXT");
+    expect((await ch.get()).text).toBe(text);
+  });
+
   it("connects 100 channels in one go", async () => {
     const pvs = Array.from({ length: 100 }, (_, i) => new SoftPV({ name: `MANY:${i}`, value: i }));
     const server = await startServer(pvs);

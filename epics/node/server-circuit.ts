@@ -251,7 +251,8 @@ export class ServerCircuit {
     if (ch === undefined) return;
     const notify = cmd instanceof WriteNotifyRequest;
     const reply = (status: number, why: string): void => {
-      if (this.closed || ch.record.state !== ChannelState.CONNECTED) return;
+      // The channel may have been cleared, or the circuit lost, while an asynchronous put ran.
+      if (this.closed || ch.record.state !== ChannelState.CONNECTED || this.circuit.state !== CircuitState.CONNECTED) return;
       if (notify) this.circuit.queue(new WriteNotifyResponse(cmd.data.dbrType, cmd.dataCount, status, cmd.ioid));
       else if (status !== EcaStatus.NORMAL) this.circuit.queue(new ErrorResponse(headerOf(cmd), ch.record.cid, status, why));
     };
@@ -323,7 +324,7 @@ export class ServerCircuit {
   }
 
   private onPvEvent(sub: Subscription, snap: PvSnapshot, mask: DbeMask): void {
-    if ((mask & sub.mask) === 0 || this.closed) return;
+    if ((mask & sub.mask) === 0 || this.closed || sub.channel.record.state !== ChannelState.CONNECTED) return;
     if (this.eventsOff || this.socket.writableLength > CONGESTED_BYTES) {
       sub.owed = true;
       return;
@@ -332,11 +333,20 @@ export class ServerCircuit {
     this.scheduleFlush();
   }
 
+  /**
+   * Queues one update. A value the requested type cannot hold (text in a STRING PV monitored as DOUBLE) goes
+   * out as ECA_NOCONVERT: the client's choice must never make the PV's own set() throw.
+   */
   private sendUpdate(sub: Subscription, snap: PvSnapshot): void {
     sub.owed = false;
     const count = sub.count === 0 ? snap.values.length : sub.count;
-    const data = snapshotToDbr(sub.channel.pv, snap, sub.dbrType);
-    this.circuit.queue(new EventAddResponse(data, sub.id, EcaStatus.NORMAL, count));
+    let cmd: EventAddResponse;
+    try {
+      cmd = new EventAddResponse(snapshotToDbr(sub.channel.pv, snap, sub.dbrType), sub.id, EcaStatus.NORMAL, count);
+    } catch {
+      cmd = new EventAddResponse(emptyDbr(sub.dbrType, 1), sub.id, EcaStatus.NOCONVERT, 1);
+    }
+    this.circuit.queue(cmd);
   }
 
   private resendOwed(): void {

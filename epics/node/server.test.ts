@@ -12,6 +12,8 @@ import {
   EventAddResponse,
   EventCancelRequest,
   EventCancelResponse,
+  EventsOffRequest,
+  EventsOnRequest,
   NotFoundResponse,
   ReadNotifyRequest,
   ReadNotifyResponse,
@@ -270,6 +272,63 @@ describe("CaServer circuits", () => {
     const { cid } = await c.createChannel("TEST:AI");
     server.disconnectPv("TEST:AI");
     expect(await c.next((x) => x.commandName === "ServerDisconnResponse")).toMatchObject({ cid });
+  });
+});
+
+describe("CaServer flow control", () => {
+  it("holds updates between EVENTS_OFF and EVENTS_ON, then sends the latest value", async () => {
+    const pv = new SoftPV({ name: "FLOW", value: 0 });
+    const server = await startServer([pv]);
+    const c = await rawClient(server);
+    const { sid } = await c.createChannel("FLOW");
+    c.send(new EventAddRequest(DbrType.DOUBLE, 1, sid, 1, Dbe.VALUE));
+    await c.next((x) => x instanceof EventAddResponse);
+    c.send(new EventsOffRequest());
+    await new Promise((r) => setTimeout(r, 20));
+    for (let i = 1; i <= 10; i++) pv.set(i);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(c.drain().filter((x) => x instanceof EventAddResponse)).toEqual([]);
+    c.send(new EventsOnRequest());
+    const update = await c.next<EventAddResponse>((x) => x instanceof EventAddResponse);
+    expect(update.data.values).toEqual(Float64Array.of(10));
+  });
+
+  it("collapses updates for a client that stops reading and delivers the latest once it reads again", async () => {
+    const n = 2000;
+    const pv = new SoftPV({ name: "FLOOD", type: "double", value: new Float64Array(n), maxCount: n });
+    const server = await startServer([pv], { maxArrayBytes: 1 << 20 });
+    const c = await rawClient(server);
+    const { sid } = await c.createChannel("FLOOD");
+    c.send(new EventAddRequest(DbrType.DOUBLE, 0, sid, 1, Dbe.VALUE));
+    await c.next((x) => x instanceof EventAddResponse);
+    c.socket.pause();
+    const frame = new Float64Array(n);
+    for (let i = 1; i <= 600; i++) {
+      frame[0] = i;
+      pv.set(frame);
+      if (i % 50 === 0) await new Promise((r) => setTimeout(r, 1));
+    }
+    c.socket.resume();
+    let last = 0;
+    let received = 0;
+    while (last !== 600) {
+      const u = await c.next<EventAddResponse>((x) => x instanceof EventAddResponse, 5000);
+      last = u.data.values[0] as number;
+      received++;
+    }
+    expect(received).toBeLessThan(600);
+  });
+
+  it("reports ECA_NOCONVERT for a monitor whose type cannot hold the value, and the PV keeps working", async () => {
+    const pv = new SoftPV({ name: "TXT", value: "ready" });
+    const server = await startServer([pv]);
+    const c = await rawClient(server);
+    const { sid } = await c.createChannel("TXT");
+    c.send(new EventAddRequest(DbrType.DOUBLE, 1, sid, 1, Dbe.VALUE));
+    expect((await c.next<EventAddResponse>((x) => x instanceof EventAddResponse)).status).toBe(EcaStatus.NOCONVERT);
+    expect(() => pv.set("still fine")).not.toThrow();
+    c.send(new ReadNotifyRequest(DbrType.STRING, 1, sid, 2));
+    expect((await c.next<ReadNotifyResponse>(isRead(2))).data.values).toEqual(["still fine"]);
   });
 });
 

@@ -7,6 +7,9 @@ import { ClientCircuit, type CircuitOwner } from "./circuit.ts";
 import { resolveClientOptions, type CaClientOptions, type ResolvedClientOptions } from "./options.ts";
 import { SearchEngine } from "./search.ts";
 
+/** Names of the requests an ErrorResponse may refer to, for messages. */
+const REQUEST_NAMES: Record<number, string> = { 1: "monitor", 2: "monitor cancel", 3: "get", 4: "put", 12: "clear", 15: "get", 19: "put" };
+
 interface PendingOperation {
   readonly channel: CaChannel;
   readonly operation: string;
@@ -168,7 +171,8 @@ export class CaClientContext implements ChannelOwner, CircuitOwner {
       return;
     }
     const name = this.channels.get(cmd.cid)?.name ?? `CID ${cmd.cid}`;
-    this.errors$.next(new CaStatusError(name, `request ${original.command}`, cmd.status, ecaMessage(cmd.status), cmd.message));
+    const operation = REQUEST_NAMES[original.command] ?? `request ${original.command}`;
+    this.errors$.next(new CaStatusError(name, operation, cmd.status, ecaMessage(cmd.status), cmd.message));
   }
 
   onMonitor(cmd: EventAddResponse): void {

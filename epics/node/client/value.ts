@@ -1,3 +1,4 @@
+import { charArrayToString } from "../../core/convert.ts";
 import type { DbrData, DbrLimits, DbrValues } from "../../core/dbr-data.ts";
 import type { EpicsTimestamp } from "../../core/timestamp.ts";
 import { timestampToPosixSeconds } from "../../core/timestamp.ts";
@@ -15,6 +16,14 @@ export class CaValue {
     scalar: boolean,
   ) {
     this.value = scalar && data.values.length === 1 ? data.values[0]! : data.values;
+  }
+
+  /** The value as text: a CHAR array read as a long string, a STRING as itself, numbers formatted. */
+  get text(): string {
+    const v = this.data.values;
+    if (v instanceof Uint8Array) return charArrayToString(v);
+    if (Array.isArray(v)) return v.join(" ");
+    return Array.from(v as ArrayLike<number>).join(" ");
   }
 
   get values(): DbrValues {
