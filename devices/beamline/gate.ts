@@ -2,7 +2,8 @@
  * Valves and shutters: open and close commands (`<prefix>OPEN`, `CLOSE`), the state (`STATE`: Closed, Open,
  * Moving), the interlock (`INTLK`: OK, Interlocked) and the interlock's last message (`INTLK:MSG`).
  * `set("open" | "close")` returns a Status that completes when the state is reached, or fails with an
- * InterlockRefusedError carrying the interlock's reason when it refuses.
+ * InterlockRefusedError carrying the interlock's reason when it refuses (the IOC decides, and says why in
+ * `INTLK:MSG`; the device does not second-guess it).
  */
 import { InvalidArgumentError, TimeoutError } from "../../engine/errors.ts";
 import type { Movable, SetOptions } from "../../engine/protocols.ts";
@@ -68,10 +69,6 @@ abstract class BeamGate extends StandardReadable implements Movable<GateCommand>
     const timeoutMs = options.timeoutMs ?? this.#travelTimeoutMs;
     return new AsyncStatus(
       async (abort) => {
-        if (command === "open" && (await this.interlock.getValue()) === "Interlocked") {
-          const msg = await this.interlock_message.getValue();
-          throw new InterlockRefusedError(this.name, command, msg || "the interlock is set");
-        }
         try {
           await (command === "open" ? this.open_cmd : this.close_cmd).set(1, { wait: true, timeoutMs });
         } catch (err) {

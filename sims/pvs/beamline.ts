@@ -224,7 +224,7 @@ export function beamlinePvTable(beamline: BeamlineSimulator, options: BeamlinePv
   table.create(`${D}cam1:ArraySizeY_RBV`, "long", { value: height });
   const counter = table.create(`${D}cam1:ArrayCounter_RBV`, "long");
   const detState = table.create(`${D}cam1:DetectorState_RBV`, "enum", { metadata: { enumStrings: DETECTOR_STATES }, recordType: "mbbi" });
-  const image = table.create(`${D}image1:ArrayData`, "long", { count: width * height, recordType: "waveform" });
+  const image = table.create(`${D}image1:ArrayData`, "long", { count: width * height, value: new Array<number>(width * height).fill(0), recordType: "waveform" });
   const statNames = ["CentroidX", "CentroidY", "SigmaX", "SigmaY", "Total", "MaxValue"] as const;
   const stats = Object.fromEntries(
     statNames.map((s) => [s, table.create(`${D}Stats1:${s}_RBV`, "double", { metadata: { units: s.startsWith("C") || s.startsWith("S") ? "px" : "counts", precision: 3 } })]),
