@@ -174,6 +174,25 @@ describe("CaClientContext against CaServer", () => {
     expect(pv.subscriberCount).toBe(0);
   });
 
+  it("iterates updates in a loop and unsubscribes when the loop ends", async () => {
+    const pv = new SoftPV({ name: "LOOP", value: 0 });
+    const server = await startServer([pv]);
+    const ch = await client([server.udpPort]).connect("LOOP");
+    const seen: unknown[] = [];
+    const producer = (async () => {
+      await sleep(20);
+      for (let i = 1; i <= 5; i++) pv.set(i);
+    })();
+    for await (const v of ch.updates()) {
+      seen.push(v.value);
+      if (v.value === 3) break;
+    }
+    await producer;
+    expect(seen).toEqual([0, 1, 2, 3]);
+    await sleep(20);
+    expect(pv.subscriberCount).toBe(0);
+  });
+
   it("reports every missing PV at once", async () => {
     const server = await startServer(matrixPvs());
     const ctx = client([server.udpPort]);

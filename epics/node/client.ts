@@ -18,3 +18,4 @@ export {
   type ResolvedClientOptions,
 } from "./client/options.ts";
 export { CaValue } from "./client/value.ts";
+export { observableToAsyncIterable } from "./client/iterate.ts";

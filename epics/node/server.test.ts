@@ -428,6 +428,27 @@ describe("CaServer configuration", () => {
     expect(beacons.map((x) => x.beaconId).slice(0, 3)).toEqual([0, 1, 2]);
   });
 
+  it("takes beacon destinations from EPICS_CAS_BEACON_ADDR_LIST", async () => {
+    const sink = createSocket("udp4");
+    await new Promise<void>((r) => sink.bind(0, "127.0.0.1", r));
+    const beacons: RsrvIsUpResponse[] = [];
+    const b = new Broadcaster({ role: Role.CLIENT });
+    sink.on("message", (m) => beacons.push(...(b.recv(m) as RsrvIsUpResponse[])));
+    const server = await startServer([], {
+      beaconPeriodMs: undefined,
+      env: {
+        EPICS_CAS_BEACON_ADDR_LIST: "127.0.0.1",
+        EPICS_CAS_BEACON_PORT: String(sink.address().port),
+        EPICS_CAS_AUTO_BEACON_ADDR_LIST: "NO",
+        EPICS_CAS_BEACON_PERIOD: "0.05",
+      },
+    });
+    await new Promise((r) => setTimeout(r, 150));
+    sink.close();
+    expect(beacons.length).toBeGreaterThanOrEqual(2);
+    expect(beacons[0]!.port).toBe(server.tcpPort);
+  });
+
   it("answers access-rights changes when the client names itself", async () => {
     const pv = new SoftPV({ name: "ASG", value: 0, access: (c) => (c.user === "tester" ? AccessRights.READ_WRITE : AccessRights.READ) });
     const server = await startServer([pv]);

@@ -16,6 +16,7 @@ import { DbrForm, dbrLayout, DbrType, dbrTypeFor, dbrTypeName, NativeType } from
 import { AccessDeniedError, CaClosedError, CaDisconnectedError, CaInvalidArgumentError, CaStatusError } from "../../core/errors.ts";
 import { EcaStatus, ecaMessage } from "../../core/status.ts";
 import type { ClientCircuit } from "./circuit.ts";
+import { observableToAsyncIterable } from "./iterate.ts";
 import { CaValue } from "./value.ts";
 
 export const ChannelConnection = { SEARCHING: "searching", CONNECTING: "connecting", CONNECTED: "connected", CLOSED: "closed" } as const;
@@ -216,6 +217,11 @@ export class CaChannel {
         }
       };
     });
+  }
+
+  /** The monitor as an async iterable; leaving the loop cancels the subscription. */
+  updates(options: MonitorOptions = {}): AsyncGenerator<CaValue, void, undefined> {
+    return observableToAsyncIterable(this.monitor(options));
   }
 
   /** Clears the channel on the server, stops searching and completes its monitors. */
