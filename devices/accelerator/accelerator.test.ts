@@ -81,7 +81,7 @@ describe("accelerator devices on the simulated ring", () => {
     expect(ring.correctorSetpoint(j)).toBe(1.25);
     expect(await hcm.readback.getValue()).toBeCloseTo(1.25, 3);
     expect(await hcm.limits()).toEqual([-5, 5]);
-    const err = await hcm.set(5.5).catch((e: unknown) => e);
+    const err = await hcm.set(5.5).then(undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(LimitError);
     expect((err as Error).message).toBe("hcm: 5.5 is outside the limits [-5, 5]; nothing was moved");
     expect(ring.correctorSetpoint(j)).toBe(1.25);
@@ -124,7 +124,7 @@ describe("accelerator devices on the simulated ring", () => {
     const dcct = new BeamCurrent({ ...sim, name: "dcct", prefix: "SR:DCCT:" });
     const bpm = new Bpm({ ...sim, name: "bpm", prefix: "SR:BPM01A:" });
     await Promise.all([kicker.connect(), dcct.connect(), bpm.connect()]);
-    const err = await kicker.trigger().catch((e: unknown) => e);
+    const err = await kicker.trigger().then(undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidArgumentError);
     expect((err as Error).message).toBe("SR:KICKER:FIRE refused: the kicker is disabled (SR:KICKER:ENABLE is Off)");
     ring.setEnergyOffset(0.1); // the orbit leaves the aperture: the beam is lost
@@ -170,11 +170,11 @@ describe("OrbitSystem", () => {
     const before = Array.from(ring.correctorSetpoints());
     const currents = ring.correctorNames.map(() => 1);
     currents[7] = -6;
-    const err = await orbit.set(currents).catch((e: unknown) => e);
+    const err = await orbit.set(currents).then(undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(LimitError);
     expect((err as Error).message).toBe("orbit: VCM02A (element 7): -6 is outside the limits [-5, 5]; nothing was moved");
     expect(Array.from(ring.correctorSetpoints())).toEqual(before);
-    const short = await orbit.set([1, 2]).catch((e: unknown) => e);
+    const short = await orbit.set([1, 2]).then(undefined, (e: unknown) => e);
     expect(short).toBeInstanceOf(InvalidArgumentError);
     expect((short as Error).message).toBe("orbit: expected 12 corrector currents (6 horizontal, then 6 vertical), got 2");
   });

@@ -79,7 +79,7 @@ describe("beamline devices on the simulated beamline", () => {
     await shutter.open();
     expect(await shutter.isOpen()).toBe(true);
     expect(beamline.flux().onScreen).toBeGreaterThan(0);
-    const bad = await shutter.set("ajar" as "open").catch((e: unknown) => e);
+    const bad = await shutter.set("ajar" as "open").then(undefined, (e: unknown) => e);
     expect(bad).toBeInstanceOf(InvalidArgumentError);
     expect((bad as Error).message).toBe('shutter: set takes "open" or "close", got "ajar"');
   });
@@ -89,7 +89,7 @@ describe("beamline devices on the simulated beamline", () => {
     beamline.vacuum.setInterlock("BL-VALVE", true);
     expect(await valve.state.getValue()).toBe("Closed");
     expect(await valve.interlock.getValue()).toBe("Interlocked");
-    const err = await valve.set("open").catch((e: unknown) => e);
+    const err = await valve.set("open").then(undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(InterlockRefusedError);
     expect((err as Error).message).toBe("blv: open refused by the interlock: cannot open valve while its interlock is set");
     expect(beamline.vacuum.isOpen("BL-VALVE")).toBe(false);
@@ -103,7 +103,7 @@ describe("beamline devices on the simulated beamline", () => {
     const shutter = await connected(new Shutter({ ...sim, name: "shutter", prefix: "BL:PSHUTTER:" }));
     await fev.close();
     expect(await shutter.state.getValue()).toBe("Closed"); // closed by the protection system
-    const err = await shutter.open().catch((e: unknown) => e);
+    const err = await shutter.open().then(undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(InterlockRefusedError);
     expect((err as Error).message).toBe("shutter: open refused by the interlock: shutter cannot open while valve FE-VALVE upstream is closed");
     expect(await shutter.interlock_message.getValue()).toBe("shutter cannot open while valve FE-VALVE upstream is closed");
@@ -128,10 +128,10 @@ describe("beamline devices on the simulated beamline", () => {
     const d = 3.1356;
     expect(await mono.limits()).toEqual([energyFromBragg(80, d), energyFromBragg(3.5, d)]);
     const bragg = beamline.monochromator.braggDeg;
-    const high = await mono.set(50000).catch((e: unknown) => e);
+    const high = await mono.set(50000).then(undefined, (e: unknown) => e);
     expect(high).toBeInstanceOf(LimitError);
     expect((high as Error).message).toBe(`mono: 50000 is outside the limits [${energyFromBragg(80, d)}, ${energyFromBragg(3.5, d)}]; nothing was moved`);
-    const low = await mono.set(1000).catch((e: unknown) => e);
+    const low = await mono.set(1000).then(undefined, (e: unknown) => e);
     expect(low).toBeInstanceOf(InvalidArgumentError);
     expect((low as Error).message).toBe("mono: 1000 eV is below the crystal's minimum of 1977.0 eV (d = 3.1356 Å)");
     expect(beamline.monochromator.braggDeg).toBe(bragg);
@@ -157,7 +157,7 @@ describe("beamline devices on the simulated beamline", () => {
     expect(await slits.v_gap.readback.getValue()).toBeCloseTo(0.6, 12);
     const r = await slits.read();
     expect(r["slits-h_gap"]!.value).toBe(2);
-    const err = await slits.h_gap.set(30).catch((e: unknown) => e);
+    const err = await slits.h_gap.set(30).then(undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(LimitError);
     expect((err as Error).message).toBe("slits-h_gap (blade slits-inboard): -15 is outside the limits [-10, 10]; nothing was moved");
     expect(beamline.slits.blades("x")).toEqual({ lo: -1, hi: 1 });

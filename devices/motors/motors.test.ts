@@ -68,7 +68,7 @@ describe("EpicsMotor on a simulated motor record", () => {
     const writes: unknown[] = [];
     table.get("T:M1.VAL").subscribe((s) => writes.push(s.value));
     const status = m.set(12);
-    const err = await status.catch((e: unknown) => e);
+    const err = await status.then(undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(LimitError);
     expect((err as Error).message).toBe("m1: 12 is outside the limits [-10, 10]; nothing was moved");
     expect(writes).toEqual([]);
@@ -82,7 +82,7 @@ describe("EpicsMotor on a simulated motor record", () => {
     const status = m.set(5);
     await new Promise((r) => setTimeout(r, 30));
     await m.stop();
-    const err = await status.catch((e: unknown) => e);
+    const err = await status.then(undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(FailedStatusError);
     expect((err as Error).message).toMatch(/^m1: stopped at \d\.\d{3} before reaching 5$/);
     expect(axis.pos).toBeGreaterThan(0);
@@ -92,7 +92,7 @@ describe("EpicsMotor on a simulated motor record", () => {
   it("a dead PV never connects: connect fails with a timeout naming the PV", async () => {
     table.applyFault({ kind: "dead-pv", pv: "T:M1.RBV" });
     const m = new EpicsMotor({ name: "m1", prefix: "T:M1", scheme: "sim" });
-    const err = await m.connect({ timeoutMs: 30 }).catch((e: unknown) => e);
+    const err = await m.connect({ timeoutMs: 30 }).then(undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(NotConnectedError);
     const inner = (err as NotConnectedError).errors.get("user_readback");
     expect(inner).toBeInstanceOf(TimeoutError);
@@ -101,7 +101,7 @@ describe("EpicsMotor on a simulated motor record", () => {
 
   it("a wrong prefix fails at connect with the PV's name and the closest ones", async () => {
     const m = new EpicsMotor({ name: "m1", prefix: "T:M2", scheme: "sim" });
-    const err = (await m.connect().catch((e: unknown) => e)) as NotConnectedError;
+    const err = (await m.connect().then(undefined, (e: unknown) => e)) as NotConnectedError;
     expect(err).toBeInstanceOf(NotConnectedError);
     expect(err.errors.get("user_readback")!.message).toBe('no simulated PV named "T:M2.RBV" (did you mean "T:M1.RBV"?)');
   });
@@ -122,7 +122,7 @@ describe("PvPositioner", () => {
   it("refuses a set-point past its limit PVs before writing", async () => {
     const p = new PvPositioner({ name: "ps", prefix: "T:PS:", scheme: "sim", tolerance: 0.01, lowLimitSuffix: "LO", highLimitSuffix: "HI" });
     await p.connect();
-    const err = await p.set(-3).catch((e: unknown) => e);
+    const err = await p.set(-3).then(undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(LimitError);
     expect((err as Error).message).toBe("ps: -3 is outside the limits [-2, 2]; nothing was moved");
     expect(table.get("T:PS:SP").value).toBe(0);
@@ -131,7 +131,7 @@ describe("PvPositioner", () => {
   it("fails with a TimeoutError when the readback never arrives", async () => {
     const p = new PvPositioner({ name: "ps", prefix: "T:PS:", scheme: "sim", tolerance: 0.01, readbackSuffix: "LO" });
     await p.connect();
-    const err = await p.set(1, { timeoutMs: 40 }).catch((e: unknown) => e);
+    const err = await p.set(1, { timeoutMs: 40 }).then(undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(TimeoutError);
     expect((err as Error).message).toBe("ps: set to 1 timed out after 40 ms");
   });
