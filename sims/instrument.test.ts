@@ -35,6 +35,7 @@ describe("buildInstrument", () => {
     for (const device of Object.values(inst.devices)) await assertDescribeMatchesRead(device as StandardReadable);
     const orbit = inst.devices.orbit as OrbitSystem;
     inst.ring!.setCorrector(0, 3);
+    inst.tables[0]!.refreshNow();
     const x = await orbit.x.getValue();
     expect(Math.abs(x[5]!)).toBeGreaterThan(0.05);
     expect(x).toHaveLength(12);

@@ -157,6 +157,11 @@ export async function buildInstrument(profile: InstrumentProfile | string, optio
       beamlinePvTable(beamline, { ...common, prefix: `${pvPrefix}${b.string("prefix") ?? DEFAULT_BEAMLINE_PREFIX}`, speedUp: options.speedUp ?? 1 }),
     );
   }
+  // The beamline's source follows the ring's current, so bring the ring up to time whenever the beamline is.
+  if (tables.length === 2) {
+    const [ringTable, beamlineTable] = tables as [SimPvTable, SimPvTable];
+    beamlineTable.addUpdater(() => ringTable.refresh());
+  }
   for (const fault of options.faults ?? []) applyToSomeTable(tables, fault);
   const unregister = registerSimBackend(...tables);
   const dispose = () => {

@@ -60,6 +60,7 @@ describe("accelerator devices on the simulated ring", () => {
 
   it("Bpm reads the simulator's orbit at its BPM, with sum and status", async () => {
     ring.setCorrector(ring.correctorIndex("x", 0), 2);
+    table.refreshNow();
     const bpm = new Bpm({ ...sim, name: "bpm", prefix: "SR:BPM02B:" });
     await bpm.connect();
     const r = await bpm.read();

@@ -87,6 +87,7 @@ describe("beamline devices on the simulated beamline", () => {
   it("Valve: an interlocked valve refuses to open, with the interlock's reason", async () => {
     const valve = await connected(new Valve({ ...sim, name: "blv", prefix: "BL:BL-VALVE:" }));
     beamline.vacuum.setInterlock("BL-VALVE", true);
+    table.refreshNow(); // the simulator changed behind the table's back
     expect(await valve.state.getValue()).toBe("Closed");
     expect(await valve.interlock.getValue()).toBe("Interlocked");
     const err = await valve.set("open").then(undefined, (e: unknown) => e);
@@ -94,6 +95,7 @@ describe("beamline devices on the simulated beamline", () => {
     expect((err as Error).message).toBe("blv: open refused by the interlock: cannot open valve while its interlock is set");
     expect(beamline.vacuum.isOpen("BL-VALVE")).toBe(false);
     beamline.vacuum.setInterlock("BL-VALVE", false);
+    table.refreshNow();
     await valve.set("open");
     expect(await valve.state.getValue()).toBe("Open");
   });

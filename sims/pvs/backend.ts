@@ -115,7 +115,7 @@ export class SimPvBackend<T> implements SignalBackend<T> {
     // Fail a bad value here, synchronously, before anything is written.
     target.coerce(v);
     this.#setpoint = value;
-    const done = target.put(v).then(() => this.#table?.refreshNow());
+    const done = target.put(v);
     if (wait) return done;
     done.catch((err: unknown) => process.emitWarning(`sim://${target.name}: put of ${JSON.stringify(value)} failed: ${String(err)}`));
   }

@@ -14,7 +14,7 @@ export {
   SimPv,
   type SimPvOptions,
 } from "./pv.ts";
-export { DEFAULT_TICK_MS, type FaultHandler, SimPvTable, type SimPvTableOptions, type Updater } from "./table.ts";
+export { DEFAULT_MIN_REFRESH_MS, DEFAULT_TICK_MS, type FaultHandler, SimPvTable, type SimPvTableOptions, type Updater } from "./table.ts";
 export { DEFAULT_MOTOR_RECORD, hasLimits, MotorRecord, type MotorRecordOptions, type SimAxis } from "./motor_record.ts";
 export { registerSimBackend, SIM_SCHEME, SimPvBackend, simBackendTables } from "./backend.ts";
 export {

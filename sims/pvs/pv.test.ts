@@ -78,9 +78,26 @@ describe("SimPvTable", () => {
     now = 1500;
     expect(pv.read().value).toBe(0.5);
     pv.read();
+    now = 1500.5; // within minRefreshMs: the same snapshot
+    expect(pv.read().value).toBe(0.5);
     now = 3000;
     expect(pv.read().value).toBe(2);
     expect(calls).toEqual([0.5, 2]);
+    now = 3000.5;
+    table.refreshNow();
+    expect(calls).toEqual([0.5, 2, 2.0005]);
+  });
+
+  it("a put refreshes the table at once, so readers see its effect", async () => {
+    let now = 0;
+    const table = new SimPvTable({ clock: () => now, minRefreshMs: 100 });
+    let state = 0;
+    const rb = table.create("T:RB", "double");
+    table.create("T:SP", "double", { writable: true, onPut: (v) => void (state = v as number) });
+    table.addUpdater(() => rb.set(state));
+    now = 1;
+    await table.get("T:SP").put(4);
+    expect(rb.read().value).toBe(4);
   });
 
   it("names the closest PVs when one is missing", () => {

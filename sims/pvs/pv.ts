@@ -71,11 +71,13 @@ export interface SimPvOptions {
 export interface PvHost {
   /** Bring computed values up to date before a read. */
   refresh(): void;
+  /** The same, even within the table's refresh interval (after a put changed the simulator). */
+  refreshNow(): void;
   /** The table's clock, seconds since the UNIX epoch (event-model timestamps). */
   timestamp(): number;
 }
 
-const NO_HOST: PvHost = { refresh: () => {}, timestamp: () => Date.now() / 1000 };
+const NO_HOST: PvHost = { refresh: () => {}, refreshNow: () => {}, timestamp: () => Date.now() / 1000 };
 
 function zero(type: PvType, count: number): PvValue {
   if (count > 1) return type === "string" ? [] : [];
@@ -211,7 +213,9 @@ export class SimPv {
       // The handler runs first so a put it refuses (synchronously) leaves the stored value alone.
       const done = this.#onPut?.(v, this);
       if (this.#applyPut) this.set(v, { force: true });
-      return Promise.resolve(done);
+      // Readers see what the put changed at once, not after the table's refresh interval.
+      this.#host.refreshNow();
+      return Promise.resolve(done).then(() => this.#host.refreshNow());
     } catch (err) {
       return Promise.reject(err);
     }

@@ -16,9 +16,13 @@ export interface SimPvTableOptions {
   clock?: () => number;
   /** How often monitors are refreshed while subscribed, in ms. @default DEFAULT_TICK_MS */
   tickMs?: number;
+  /** Reads closer together than this share one refresh (one simulator step), so the PVs a device reads at
+   * once come from one snapshot, in ms. @default DEFAULT_MIN_REFRESH_MS */
+  minRefreshMs?: number;
 }
 
 export const DEFAULT_TICK_MS = 100;
+export const DEFAULT_MIN_REFRESH_MS = 1;
 
 /** Called on every refresh with the seconds elapsed since the table was made. */
 export type Updater = (elapsedS: number) => void;
@@ -29,6 +33,7 @@ export type FaultHandler = (fault: FaultSpec) => boolean;
 export class SimPvTable {
   readonly name: string;
   readonly tickMs: number;
+  readonly minRefreshMs: number;
   readonly #clock: () => number;
   readonly #t0: number;
   readonly #epoch0: number;
@@ -48,6 +53,9 @@ export class SimPvTable {
     this.name = options.name ?? "sim";
     this.tickMs = options.tickMs ?? DEFAULT_TICK_MS;
     if (!(this.tickMs > 0)) throw new InvalidArgumentError(`${this.name}: tickMs must be > 0, got ${this.tickMs}`, this.tickMs);
+    this.minRefreshMs = options.minRefreshMs ?? DEFAULT_MIN_REFRESH_MS;
+    if (!(this.minRefreshMs >= 0))
+      throw new InvalidArgumentError(`${this.name}: minRefreshMs must be >= 0, got ${this.minRefreshMs}`, this.minRefreshMs);
     this.#clock = options.clock ?? (() => performance.now());
     this.#t0 = this.#clock();
     this.#epoch0 = Date.now() / 1000;
@@ -76,7 +84,7 @@ export class SimPvTable {
   add(pv: SimPv): SimPv {
     if (this.#pvs.has(pv.name)) throw new InvalidArgumentError(`${this.name}: PV ${JSON.stringify(pv.name)} is already in the table`, pv.name);
     const table = this;
-    pv.attach({ refresh: () => table.refresh(), timestamp: () => table.timestamp() });
+    pv.attach({ refresh: () => table.refresh(), refreshNow: () => table.refreshNow(), timestamp: () => table.timestamp() });
     this.#pvs.set(pv.name, pv);
     return pv;
   }
@@ -127,11 +135,11 @@ export class SimPvTable {
 
   /* ---- time ---- */
 
-  /** Bring the simulator and every computed PV up to the clock (a no-op when the clock has not moved). */
+  /** Bring the simulator and every computed PV up to the clock (a no-op within `minRefreshMs` of the last). */
   refresh(): void {
     if (this.#refreshing || this.#disposed) return;
     const now = this.#clock();
-    if (now === this.#lastRefresh) return;
+    if (now === this.#lastRefresh || now - this.#lastRefresh < this.minRefreshMs) return;
     this.#refreshing = true;
     try {
       this.#lastRefresh = now;
