@@ -32,3 +32,12 @@ function checkError(caught: unknown, cls: ErrorClass, message: string | RegExp):
   else expect(err.message).toMatch(message);
   return err;
 }
+
+/** Polls `condition` until it holds; fails naming `what` after `timeoutMs`. */
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${what}`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}

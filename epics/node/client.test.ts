@@ -1,6 +1,6 @@
-import { firstValueFrom, take, toArray } from "rxjs";
+import { firstValueFrom } from "rxjs";
 import { afterEach, describe, expect, it } from "vitest";
-import { expectRejects, expectThrows } from "../test-helpers.ts";
+import { expectRejects, expectThrows, waitFor } from "../test-helpers.ts";
 import { AlarmSeverity, AlarmStatus } from "../core/alarm.ts";
 import { AccessRights, Dbe } from "../core/constants.ts";
 import { charArrayToString } from "../core/convert.ts";
@@ -129,8 +129,8 @@ describe("CaClientContext against CaServer", () => {
     const path = "/beamline/data/2024/sample-17/scan-00042/detector-frames.h5";
     await chars!.put(path);
     expect(charArrayToString((await chars!.get()).value as Uint8Array)).toBe(path);
+    // The write and the read share one TCP circuit, so the server sees them in order.
     await str!.put("new text", { wait: false });
-    await sleep(20);
     expect((await str!.get()).value).toBe("new text");
     await expectRejects(longs!.put([1, 2, 3, 4, 5]), CaInvalidArgumentError, "5 elements written to 'M:LONGS', which holds at most 4");
     await expectRejects(
@@ -158,9 +158,9 @@ describe("CaClientContext against CaServer", () => {
     const alarms: CaValue[] = [];
     const s1 = ch.monitor({ mask: Dbe.VALUE }).subscribe((v) => values.push(v));
     const s2 = ch.monitor({ mask: Dbe.ALARM, dbrType: DbrType.STS_DOUBLE }).subscribe((v) => alarms.push(v));
-    await sleep(20);
+    await waitFor(() => values.length === 1 && alarms.length === 1, "the initial updates");
     for (const v of [0.5, 3, 60, 61.5]) pv.set(v);
-    await sleep(30);
+    await waitFor(() => values.length === 4 && alarms.length === 2, "the updates");
     expect(values.map((v) => v.value)).toEqual([0, 3, 60, 61.5]);
     expect(alarms.map((v) => [v.value, v.status, v.severity])).toEqual([
       [0, AlarmStatus.NO_ALARM, AlarmSeverity.NO_ALARM],
@@ -170,8 +170,7 @@ describe("CaClientContext against CaServer", () => {
     expect(pv.subscriberCount).toBe(2);
     s1.unsubscribe();
     s2.unsubscribe();
-    await sleep(20);
-    expect(pv.subscriberCount).toBe(0);
+    await waitFor(() => pv.subscriberCount === 0, "the cancels to reach the server");
   });
 
   it("iterates updates in a loop and unsubscribes when the loop ends", async () => {
@@ -180,7 +179,7 @@ describe("CaClientContext against CaServer", () => {
     const ch = await client([server.udpPort]).connect("LOOP");
     const seen: unknown[] = [];
     const producer = (async () => {
-      await sleep(20);
+      await waitFor(() => pv.subscriberCount === 1, "the subscription");
       for (let i = 1; i <= 5; i++) pv.set(i);
     })();
     for await (const v of ch.updates()) {
@@ -189,8 +188,7 @@ describe("CaClientContext against CaServer", () => {
     }
     await producer;
     expect(seen).toEqual([0, 1, 2, 3]);
-    await sleep(20);
-    expect(pv.subscriberCount).toBe(0);
+    await waitFor(() => pv.subscriberCount === 0, "the cancel after the loop");
   });
 
   it("reports every missing PV at once", async () => {
@@ -245,18 +243,17 @@ describe("CaClientContext against CaServer", () => {
     const states: boolean[] = [];
     ch.connection$.subscribe((c) => states.push(c));
     ch.monitor().subscribe((v) => seen.push(v.value));
-    await sleep(20);
+    await waitFor(() => seen.length === 1, "the first update");
     await server.close();
     servers.splice(servers.indexOf(server), 1);
-    await sleep(30);
-    expect(ch.connected).toBe(false);
+    await waitFor(() => !ch.connected, "the disconnection");
     await expectRejects(ch.get(), CaDisconnectedError, "PV 'RST' is not connected: channel is searching");
     const second = new SoftPV({ name: "RST", value: 2 });
     await startServer([second], { tcpPort: port, udpPort: port });
     expect(await ch.whenConnected(2000)).toBe(true);
-    await sleep(20);
+    await waitFor(() => seen.length === 2, "the update after reconnection");
     second.set(3);
-    await sleep(20);
+    await waitFor(() => seen.length === 3, "a new update");
     expect(seen).toEqual([1, 2, 3]);
     expect(states).toEqual([true, false, true]);
   });
@@ -295,7 +292,7 @@ describe("CaClientContext against CaServer", () => {
     const asyncErrors: Error[] = [];
     ctx.errors$.subscribe((e) => asyncErrors.push(e));
     await num!.put("twelve", { wait: false });
-    await sleep(30);
+    await waitFor(() => asyncErrors.length === 1, "the write error");
     expect(asyncErrors.map((e) => e.message)).toEqual([
       "put of PV 'NUM' failed: ECA_PUTFAIL: Could not perform a database value put for that channel (ECA status 160): cannot convert 'twelve' to a number",
     ]);
@@ -325,13 +322,13 @@ describe("CaClientContext against CaServer", () => {
     const pv = new SoftPV({ name: "CLR", value: 1 });
     const server = await startServer([pv]);
     const ch = await client([server.udpPort]).connect("CLR");
-    const all = ch.monitor().pipe(take(5), toArray());
-    const done = firstValueFrom(all);
-    await sleep(10);
+    const got: CaValue[] = [];
+    let completed = false;
+    ch.monitor().subscribe({ next: (v) => got.push(v), complete: () => (completed = true) });
+    await waitFor(() => got.length === 1, "the first update");
     ch.close();
-    expect(await done).toHaveLength(1);
-    await sleep(10);
-    expect(pv.subscriberCount).toBe(0);
+    expect(completed).toBe(true);
+    await waitFor(() => pv.subscriberCount === 0, "the clear to reach the server");
   });
 });
 

@@ -34,6 +34,7 @@ import { AlarmSeverity, AlarmStatus } from "../core/alarm.ts";
 import { CaServer, type CaServerOptions } from "./server.ts";
 import { SoftPV } from "./soft-pv.ts";
 import { RawCircuitClient, udpExchange } from "./testing/raw-client.ts";
+import { waitFor } from "../test-helpers.ts";
 
 const servers: CaServer[] = [];
 const clients: RawCircuitClient[] = [];
@@ -190,8 +191,7 @@ describe("CaServer circuits", () => {
     const c = await rawClient(server);
     const { sid } = await c.createChannel("MTR");
     c.send(new WriteNotifyRequest(makeDbrData(DbrType.DOUBLE, Float64Array.of(12.5)), sid, 7));
-    await new Promise((r) => setTimeout(r, 30));
-    expect(motor.value).toBe(12.5);
+    await waitFor(() => motor.value === 12.5, "the write to apply");
     expect(c.drain().filter((x) => x instanceof WriteNotifyResponse)).toEqual([]);
     finish();
     const done = await c.next<WriteNotifyResponse>((x) => x instanceof WriteNotifyResponse);
@@ -238,7 +238,7 @@ describe("CaServer circuits", () => {
     const initial = await Promise.all([1, 2, 3].map((id) => c.next<EventAddResponse>((x) => x instanceof EventAddResponse && x.subscriptionId === id)));
     expect(initial.map((u) => u.data.values[0])).toEqual([0, 0, 0]);
     for (const v of [0.5, 2, 15, 60]) pv.set(v);
-    await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => c.received((x) => x instanceof EventAddResponse).length === 6, "six updates");
     const updates = c.drain().filter((x): x is EventAddResponse => x instanceof EventAddResponse);
     const bySub = (id: number) => updates.filter((u) => u.subscriptionId === id).map((u) => u.data.values[0]);
     expect(bySub(1)).toEqual([2, 15, 60]);
@@ -283,8 +283,9 @@ describe("CaServer flow control", () => {
     const { sid } = await c.createChannel("FLOW");
     c.send(new EventAddRequest(DbrType.DOUBLE, 1, sid, 1, Dbe.VALUE));
     await c.next((x) => x instanceof EventAddResponse);
-    c.send(new EventsOffRequest());
-    await new Promise((r) => setTimeout(r, 20));
+    // The echo's reply proves the server has handled EVENTS_OFF before the PV changes.
+    c.send(new EventsOffRequest(), new EchoRequest());
+    await c.next((x) => x instanceof EchoResponse);
     for (let i = 1; i <= 10; i++) pv.set(i);
     await new Promise((r) => setTimeout(r, 20));
     expect(c.drain().filter((x) => x instanceof EventAddResponse)).toEqual([]);
@@ -349,8 +350,7 @@ describe("CaServer robustness", () => {
     expect(err.message).toBe(
       "WriteRequest announces a payload of 2147483647 bytes, over the limit of 16896 (EPICS_CA_MAX_ARRAY_BYTES)",
     );
-    await new Promise((r) => setTimeout(r, 20));
-    expect(bad.closed).toBe(true);
+    await waitFor(() => bad.closed, "the bad circuit to close");
     expect(errors).toEqual(["RemoteProtocolError: " + err.message]);
     good.send(new ReadNotifyRequest(DbrType.DOUBLE, 1, sid, 5));
     expect((await good.next<ReadNotifyResponse>(isRead(5))).data.values).toEqual(Float64Array.of(1.23456));
@@ -421,9 +421,8 @@ describe("CaServer configuration", () => {
       autoBeaconAddresses: false,
       beaconAddresses: [`127.0.0.1:${sink.address().port}`],
     });
-    await new Promise((r) => setTimeout(r, 200));
+    await waitFor(() => beacons.length >= 3, "three beacons");
     sink.close();
-    expect(beacons.length).toBeGreaterThanOrEqual(3);
     expect(beacons.every((x) => x instanceof RsrvIsUpResponse && x.port === server.tcpPort)).toBe(true);
     expect(beacons.map((x) => x.beaconId).slice(0, 3)).toEqual([0, 1, 2]);
   });
@@ -443,9 +442,8 @@ describe("CaServer configuration", () => {
         EPICS_CAS_BEACON_PERIOD: "0.05",
       },
     });
-    await new Promise((r) => setTimeout(r, 150));
+    await waitFor(() => beacons.length >= 2, "two beacons");
     sink.close();
-    expect(beacons.length).toBeGreaterThanOrEqual(2);
     expect(beacons[0]!.port).toBe(server.tcpPort);
   });
 

@@ -96,6 +96,11 @@ export class RawCircuitClient {
     for (const w of [...this.waiters]) w();
   }
 
+  /** The received commands matching `match`, left in the inbox. */
+  received(match: (c: Command) => boolean): Command[] {
+    return this.inbox.filter(match);
+  }
+
   /** Everything received and not yet taken. */
   drain(): Command[] {
     return this.inbox.splice(0);
