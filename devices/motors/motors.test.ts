@@ -79,6 +79,7 @@ describe("EpicsMotor on a simulated motor record", () => {
   it("stop() halts the motor and fails the move's Status", async () => {
     const m = new EpicsMotor({ name: "m1", prefix: "T:M1", scheme: "sim" });
     await m.connect();
+    await m.velocity.set(5); // 1 s for the move: the stop lands well inside it
     const status = m.set(5);
     await new Promise((r) => setTimeout(r, 30));
     await m.stop();

@@ -47,7 +47,7 @@ describe("MotorRecord", () => {
   });
 
   it("stops where it is on STOP, completing the pending put", async () => {
-    const { table, axis, motor } = rig({ velocity: 20 });
+    const { table, axis, motor } = rig({ velocity: 5 }); // 1 s for the move: the stop lands well inside it
     tables.push(table);
     const put = motor.val.put(5);
     await new Promise((r) => setTimeout(r, 40));

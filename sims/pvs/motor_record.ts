@@ -139,7 +139,7 @@ export class MotorRecord {
     if (!(velocity > 0)) return Promise.reject(new InvalidArgumentError(`${this.name}: VELO must be > 0 to move, got ${velocity}`, velocity));
     this.#table.refresh();
     const start = this.#axis.get();
-    this.#end(false);
+    this.#end();
     this.val.set(target, { force: true });
     const done = new Promise<void>((resolve) => this.#waiters.push(resolve));
     const profile = trapezoidProfile(start, target, velocity, Math.max(0, this.accl.value as number));
@@ -158,7 +158,7 @@ export class MotorRecord {
 
   /** Put the axis at `position` at once, without a move (a slaved axis, such as a tracking undulator gap). */
   follow(position: number): void {
-    this.#end(false);
+    this.#end();
     this.val.set(position);
     this.#place(position);
   }
@@ -170,7 +170,7 @@ export class MotorRecord {
     this.#table.refresh();
     if (!this.#move) return;
     const pos = this.#stuck ? move.start : move.profile.positionAt((this.#table.now() - move.startedMs) / 1000);
-    this.#end(false);
+    this.#end();
     this.val.set(pos);
     this.#arrive(pos);
   }
@@ -180,7 +180,7 @@ export class MotorRecord {
     if (!move) return;
     const elapsed = (this.#table.now() - move.startedMs) / 1000;
     if (elapsed >= move.profile.duration) {
-      this.#end(false);
+      this.#end();
       this.#arrive(move.target);
       return;
     }
@@ -201,7 +201,7 @@ export class MotorRecord {
     for (const w of waiters) w();
   }
 
-  #end(_arrived: boolean): void {
+  #end(): void {
     const move = this.#move;
     if (!move) return;
     this.#move = undefined;
