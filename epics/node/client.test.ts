@@ -209,6 +209,14 @@ describe("CaClientContext against CaServer", () => {
     ]);
     const [ro, na] = await client([server.udpPort]).connectMany(["RO", "NA"]);
     expect([ro!.readable, ro!.writable, na!.readable]).toEqual([true, false, false]);
+    expect(ro!.describe()).toEqual({
+      name: "RO",
+      state: "connected",
+      server: `127.0.0.1:${server.tcpPort}`,
+      nativeType: "DBF_DOUBLE",
+      elementCount: 1,
+      access: "read only",
+    });
     expect((await ro!.get()).value).toBe(1);
     await expectRejects(ro!.put(3), AccessDeniedError, "no write access to PV 'RO'");
     await expectRejects(na!.get(), AccessDeniedError, "no read access to PV 'NA'");

@@ -2,6 +2,7 @@ export {
   CaChannel,
   ChannelConnection,
   MonitorSubscription,
+  type ChannelInfo,
   type GetOptions,
   type MonitorOptions,
   type PutOptions,

@@ -47,6 +47,20 @@ export interface MonitorOptions {
   readonly count?: number;
 }
 
+/** A summary of a channel, as cainfo prints it. */
+export interface ChannelInfo {
+  readonly name: string;
+  readonly state: ChannelConnection;
+  /** host:port of the server, empty while not connected. */
+  readonly server: string;
+  /** "DBF_DOUBLE" etc., or "" before the first connection. */
+  readonly nativeType: string;
+  readonly elementCount: number;
+  readonly access: "no access" | "read only" | "write only" | "read/write";
+}
+
+const ACCESS_NAMES = ["no access", "read only", "write only", "read/write"] as const;
+
 /** What a channel needs from its context. */
 export interface ChannelOwner {
   readonly timeoutMs: number;
@@ -126,6 +140,17 @@ export class CaChannel {
 
   get writable(): boolean {
     return (this.accessRights & AccessRights.WRITE) !== 0;
+  }
+
+  describe(): ChannelInfo {
+    return {
+      name: this.name,
+      state: this.state,
+      server: this.server,
+      nativeType: this.nativeType >= 0 ? dbrTypeName(this.nativeType).replace("DBR_", "DBF_") : "",
+      elementCount: this.nativeCount,
+      access: ACCESS_NAMES[this.accessRights & 3]!,
+    };
   }
 
   /** Resolves once connected (at once if it is); false when `timeoutMs` passes first. */
