@@ -64,6 +64,15 @@ export class SearchEngine {
     this.pending.delete(cid);
   }
 
+  /** The UDP port replies come back to (0 until bound). */
+  get localPort(): number {
+    try {
+      return this.socket.address().port;
+    } catch {
+      return 0;
+    }
+  }
+
   get pendingCount(): number {
     return this.pending.size;
   }
