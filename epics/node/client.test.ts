@@ -1,4 +1,9 @@
+import { createSocket } from "node:dgram";
+import { createServer, type Socket } from "node:net";
 import { firstValueFrom } from "rxjs";
+import { Broadcaster } from "../core/broadcaster.ts";
+import { SearchRequest, SearchResponse } from "../core/commands/index.ts";
+import { Role } from "../core/state.ts";
 import { afterEach, describe, expect, it } from "vitest";
 import { expectRejects, expectThrows, waitFor } from "../test-helpers.ts";
 import { AlarmSeverity, AlarmStatus } from "../core/alarm.ts";
@@ -311,6 +316,31 @@ describe("CaClientContext against CaServer", () => {
     const server = await startServer([new SoftPV({ name: "TXT", type: "char", value: text, maxCount: 128 })]);
     const ch = await client([server.udpPort]).connect("TXT");
     expect((await ch.get()).text).toBe(text);
+  });
+
+  it("gives up on a circuit whose server never completes the handshake and searches again", async () => {
+    // A search responder pointing at a TCP port that accepts connections and never says anything.
+    const accepted: Socket[] = [];
+    const silent = createServer((s) => accepted.push(s));
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+    const tcpPort = (silent.address() as { port: number }).port;
+    const udp = createSocket("udp4");
+    const responder = new Broadcaster({ role: Role.SERVER });
+    udp.on("message", (msg, rinfo) => {
+      const replies = responder.recv(msg).filter((c): c is SearchRequest => c instanceof SearchRequest).map((c) => new SearchResponse(tcpPort, c.cid));
+      for (const d of responder.send(replies)) udp.send(d, rinfo.port, rinfo.address);
+    });
+    await new Promise<void>((r) => udp.bind(0, "127.0.0.1", r));
+    try {
+      const ctx = client([udp.address().port], { timeoutMs: 100, searchFirstRetryMs: 10, maxSearchPeriodMs: 20 });
+      const ch = ctx.channel("SILENT");
+      await waitFor(() => accepted.length >= 2, "a second connection after the first was given up");
+      expect(ch.connected).toBe(false);
+    } finally {
+      for (const s of accepted) s.destroy();
+      silent.close();
+      udp.close();
+    }
   });
 
   it("connects 100 channels in one go", async () => {

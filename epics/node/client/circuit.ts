@@ -44,6 +44,7 @@ export class ClientCircuit {
   private connected = false;
   private closed = false;
   private flushScheduled = false;
+  private readonly startedAt = performance.now();
   private lastHeard = performance.now();
   private echoSentAt = 0;
   private readonly watchdog: NodeJS.Timeout;
@@ -60,7 +61,7 @@ export class ClientCircuit {
     this.socket.on("data", (chunk: Buffer) => this.onData(chunk));
     this.socket.on("error", (err) => this.shutdown(`circuit to ${this.address} failed: ${err.message}`));
     this.socket.on("close", () => this.shutdown(`circuit to ${this.address} closed`));
-    const tick = Math.max(10, Math.min(1000, o.echoIntervalMs / 4, o.echoTimeoutMs / 2));
+    const tick = Math.max(10, Math.min(1000, o.echoIntervalMs / 4, o.echoTimeoutMs / 2, o.timeoutMs / 4));
     this.watchdog = setInterval(() => this.checkAlive(), tick);
     this.watchdog.unref();
   }
@@ -162,9 +163,17 @@ export class ClientCircuit {
 
   /** Echo when idle; drop the circuit when the echo goes unanswered (the server or the path is dead). */
   private checkAlive(): void {
-    if (this.closed || !this.connected) return;
+    if (this.closed) return;
     const now = performance.now();
     const o = this.owner.options;
+    // A peer that never completes the handshake (a silent or foreign service on that port) is given up on.
+    if (this.circuit.state !== CircuitState.CONNECTED) {
+      if (now - this.startedAt > o.timeoutMs) {
+        this.socket.destroy();
+        this.shutdown(`no CA handshake with ${this.address} within ${o.timeoutMs} ms`);
+      }
+      return;
+    }
     if (this.echoSentAt > 0) {
       if (now - this.echoSentAt > o.echoTimeoutMs) {
         this.socket.destroy();
@@ -172,7 +181,7 @@ export class ClientCircuit {
       }
       return;
     }
-    if (now - this.lastHeard > o.echoIntervalMs && this.circuit.state === CircuitState.CONNECTED) {
+    if (now - this.lastHeard > o.echoIntervalMs) {
       this.echoSentAt = now;
       this.queue(new EchoRequest());
     }
