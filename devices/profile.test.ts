@@ -55,7 +55,7 @@ describe("instrument profiles", () => {
     const cases: [string, string][] = [
       [
         `instrument: t\ndevices:\n  - { name: b1, class: Bmp, prefix: "X:" }`,
-        'f.yaml: device "b1" (devices[0]): field "class": unknown class "Bmp" (known: EpicsMotor, PvPositioner, Bpm, CorrectorPowerSupply, BeamCurrent, Tune, RfSystem, Kicker, OrbitSystem, Shutter, Valve, Mirror, Monochromator, Undulator, Slits, CurrentMonitor, Camera)',
+        'f.yaml: device "b1" (devices[0]): field "class": unknown class "Bmp" (known: EpicsMotor, PvPositioner, Bpm, CorrectorPowerSupply, BeamCurrent, Tune, RfSystem, Kicker, OrbitSystem, Shutter, Valve, Mirror, Monochromator, PlaneGratingMonochromator, Undulator, Slits, CurrentMonitor, Camera)',
       ],
       [`instrument: t\ndevices:\n  - { name: b1, class: Bpm }`, 'f.yaml: device "b1" (devices[0]): field "prefix" must be a non-empty string, got nothing'],
       [

@@ -28,6 +28,7 @@ import { CurrentMonitor } from "./beamline/current_monitor.ts";
 import { Shutter, Valve } from "./beamline/gate.ts";
 import { Mirror } from "./beamline/mirror.ts";
 import { Monochromator } from "./beamline/monochromator.ts";
+import { PlaneGratingMonochromator } from "./beamline/pgm.ts";
 import { Slits } from "./beamline/slits.ts";
 import { Undulator } from "./beamline/undulator.ts";
 import type { Device } from "./core/device.ts";
@@ -107,6 +108,7 @@ const classes = new Map<string, DeviceClassSpec>([
   ["Valve", { options: { travelTimeoutMs: ms }, create: (o) => new Valve(o) }],
   ["Mirror", { options: {}, create: (o) => new Mirror(o) }],
   ["Monochromator", { options: {}, create: (o) => new Monochromator(o) }],
+  ["PlaneGratingMonochromator", { options: {}, create: (o) => new PlaneGratingMonochromator(o) }],
   ["Undulator", { options: { moveTimeoutMs: ms }, create: (o) => new Undulator(o) }],
   ["Slits", { options: {}, create: (o) => new Slits(o) }],
   ["CurrentMonitor", { options: { extraTimeoutMs: ms }, create: (o) => new CurrentMonitor(o) }],

@@ -7,13 +7,15 @@
  * ```yaml
  * simulation:
  *   ring:     { lattice: small, seed: 1, machineSeed: 1, prefix: "SR:", imperfections: typical, disturbances: typical }
- *   beamline: { seed: 1, prefix: "BL:", energyEv: 9000 }   # fed by the ring's current when there is a ring
+ *   beamline: { seed: 1, prefix: "BL:", energyEv: 9000, preset: hard-xray }   # fed by the ring's current when there is a ring
  * ```
+ * `preset: soft-xray` builds the soft X-ray beamline (plane-grating monochromator, `SOFT_XRAY_BEAMLINE`).
  */
 import { ConfigError, InvalidArgumentError, NotConnectedError } from "../engine/errors.ts";
 import type { Device } from "../devices/core/device.ts";
 import { buildDevices, type InstrumentProfile, loadProfile } from "../devices/profile.ts";
 import { BeamlineSimulator } from "./beamline/simulator.ts";
+import { SOFT_XRAY_BEAMLINE } from "./beamline/softxray.ts";
 import { registerSimBackend } from "./pvs/backend.ts";
 import { beamlinePvTable, DEFAULT_BEAMLINE_PREFIX } from "./pvs/beamline.ts";
 import type { FaultSpec } from "./pvs/faults.ts";
@@ -61,7 +63,9 @@ const isObject = (x: unknown): x is Obj => typeof x === "object" && x !== null &
 const quote = (x: unknown): string => JSON.stringify(x) ?? String(x);
 
 const RING_FIELDS = ["lattice", "seed", "machineSeed", "prefix", "imperfections", "disturbances"];
-const BEAMLINE_FIELDS = ["seed", "prefix", "energyEv"];
+const BEAMLINE_FIELDS = ["seed", "prefix", "energyEv", "preset"];
+/** The beamline presets a profile may name: the hard X-ray (DCM) default and the soft X-ray (PGM) one. */
+export const BEAMLINE_PRESETS = { "hard-xray": {}, "soft-xray": SOFT_XRAY_BEAMLINE } as const;
 
 function reader(file: string, section: string, data: unknown, fields: readonly string[]) {
   const fail = (field: string, message: string): never => {
@@ -129,6 +133,32 @@ export async function buildInstrument(profile: InstrumentProfile | string, optio
     return { name: p.instrument, target: "ca", devices, ring: undefined, beamline: undefined, tables: [], dispose: () => {} };
   }
 
+  const { ring, beamline, tables } = buildSimulators(p, options);
+  const unregister = registerSimBackend(...tables);
+  const dispose = () => {
+    unregister();
+    for (const t of tables) t.dispose();
+  };
+  try {
+    const devices = buildDevices(p, { scheme: "sim", pvPrefix });
+    await connectAll(devices, options);
+    return { name: p.instrument, target: "sim", devices, ring, beamline, tables, dispose };
+  } catch (err) {
+    dispose();
+    throw err;
+  }
+}
+
+/** The simulators of a profile's `simulation` section and their PV tables (faults applied), registered nowhere. */
+export interface SimulatedMachine {
+  readonly ring: RingSimulator | undefined;
+  readonly beamline: BeamlineSimulator | undefined;
+  readonly tables: readonly SimPvTable[];
+}
+
+/** Build the simulators a profile describes, with their PV tables; the caller serves them (sim://, a soft IOC). */
+export function buildSimulators(p: InstrumentProfile, options: Omit<BuildInstrumentOptions, "target" | "connect" | "connectTimeoutMs"> = {}): SimulatedMachine {
+  const pvPrefix = options.pvPrefix ?? "";
   const sim = p.simulation;
   for (const key of Object.keys(sim))
     if (key !== "ring" && key !== "beamline") throw new ConfigError(p.file, `field "simulation.${key}": unknown simulator (known: ring, beamline)`);
@@ -148,7 +178,9 @@ export async function buildInstrument(profile: InstrumentProfile | string, optio
     const b = reader(p.file, "beamline", sim.beamline, BEAMLINE_FIELDS);
     const seed = b.integer("seed");
     const energyEv = b.number("energyEv");
+    const preset = b.choice("preset", Object.keys(BEAMLINE_PRESETS)) as keyof typeof BEAMLINE_PRESETS | undefined;
     beamline = new BeamlineSimulator({
+      ...BEAMLINE_PRESETS[preset ?? "hard-xray"],
       ...(seed === undefined ? {} : { seed }),
       ...(energyEv === undefined ? {} : { energyEv }),
       ...(ring ? { beamCurrent: ring } : {}),
@@ -162,20 +194,13 @@ export async function buildInstrument(profile: InstrumentProfile | string, optio
     const [ringTable, beamlineTable] = tables as [SimPvTable, SimPvTable];
     beamlineTable.addUpdater(() => ringTable.refresh());
   }
-  for (const fault of options.faults ?? []) applyToSomeTable(tables, fault);
-  const unregister = registerSimBackend(...tables);
-  const dispose = () => {
-    unregister();
-    for (const t of tables) t.dispose();
-  };
   try {
-    const devices = buildDevices(p, { scheme: "sim", pvPrefix });
-    await connectAll(devices, options);
-    return { name: p.instrument, target: "sim", devices, ring, beamline, tables, dispose };
+    for (const fault of options.faults ?? []) applyToSomeTable(tables, fault);
   } catch (err) {
-    dispose();
+    for (const t of tables) t.dispose();
     throw err;
   }
+  return { ring, beamline, tables };
 }
 
 function applyToSomeTable(tables: readonly SimPvTable[], fault: FaultSpec): void {

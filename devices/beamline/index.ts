@@ -7,3 +7,4 @@ export { DEFAULT_UNDULATOR_TIMEOUT_MS, TRACKING_STATES, Undulator, type Undulato
 export { SlitAxis, SlitQuantity, Slits, type SlitsOptions } from "./slits.ts";
 export { CurrentMonitor, type CurrentMonitorOptions, DEFAULT_ACQUIRE_EXTRA_TIMEOUT_MS } from "./current_monitor.ts";
 export { Camera, type CameraOptions, CameraStats, DEFAULT_EXPOSURE_EXTRA_TIMEOUT_MS } from "./camera.ts";
+export { PlaneGratingMonochromator, type PlaneGratingMonochromatorOptions } from "./pgm.ts";

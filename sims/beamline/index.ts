@@ -41,3 +41,15 @@ export {
   type CameraFrame,
   type FluxBreakdown,
 } from "./simulator.ts";
+export {
+  DEFAULT_PGM,
+  type EnergySelector,
+  MonoKind,
+  pgmAngles,
+  type PgmAngles,
+  pgmEnergyEv,
+  type PgmOptions,
+  PlaneGratingMonochromator,
+  wavelengthA,
+} from "./pgm.ts";
+export { N_K_EDGE, SOFT_XRAY_BEAMLINE } from "./softxray.ts";

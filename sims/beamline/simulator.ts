@@ -3,6 +3,7 @@ import { Rng } from "../math/rng.ts";
 import { Camera, imageStats, type CameraOptions, type Image, type ImageStats, type Spot } from "./camera.ts";
 import { CountingDetector, type CountingDetectorOptions } from "./detector.ts";
 import { Monochromator, type MonochromatorOptions } from "./monochromator.ts";
+import { type EnergySelector, MonoKind, PlaneGratingMonochromator, type PgmOptions } from "./pgm.ts";
 import { Focus, gaussianFractionBetween, Mirror, Slits, type FocusOptions, type MirrorOptions } from "./optics.ts";
 import { AbsorptionEdgeSample, type AbsorptionEdgeOptions } from "./sample.ts";
 import { Undulator, type UndulatorOptions } from "./undulator.ts";
@@ -20,6 +21,10 @@ export interface BeamlineSimulatorOptions {
   beamCurrent?: BeamCurrentSource;
   undulator?: UndulatorOptions;
   monochromator?: MonochromatorOptions;
+  /** Which monochromator selects the energy: the Si(111) double crystal or a plane grating (soft X-rays). @default "dcm" */
+  mono?: MonoKind;
+  /** The plane grating's settings (with `mono: "pgm"`). */
+  pgm?: PgmOptions;
   sample?: AbsorptionEdgeOptions;
   mirror?: MirrorOptions;
   focus?: FocusOptions;
@@ -98,6 +103,10 @@ export interface CameraFrame {
 export class BeamlineSimulator {
   readonly undulator: Undulator;
   readonly monochromator: Monochromator;
+  /** The plane-grating monochromator, when the beamline has one (`mono: "pgm"`). */
+  readonly pgm: PlaneGratingMonochromator | undefined;
+  /** The monochromator in the beam: the DCM or the PGM. */
+  readonly mono: EnergySelector;
   readonly sample: AbsorptionEdgeSample;
   readonly mirror: Mirror;
   readonly focus: Focus;
@@ -119,7 +128,14 @@ export class BeamlineSimulator {
 
   constructor(options: BeamlineSimulatorOptions = {}) {
     this.undulator = new Undulator(options.undulator);
-    this.monochromator = new Monochromator({ initialEnergyEv: options.energyEv ?? DEFAULT_BEAMLINE.energyEv, ...options.monochromator });
+    const monoKind = options.mono ?? MonoKind.dcm;
+    if (monoKind !== MonoKind.dcm && monoKind !== MonoKind.pgm)
+      throw new InvalidArgumentError(`mono must be "dcm" or "pgm", got ${JSON.stringify(monoKind)}`, monoKind);
+    const energyEv = options.energyEv ?? (monoKind === MonoKind.pgm ? options.pgm?.initialEnergyEv : undefined) ?? DEFAULT_BEAMLINE.energyEv;
+    // A PGM beamline keeps an idle DCM at its own default energy: soft X-rays are below any crystal's reach.
+    this.monochromator = new Monochromator({ ...(monoKind === MonoKind.dcm ? { initialEnergyEv: energyEv } : {}), ...options.monochromator });
+    this.pgm = monoKind === MonoKind.pgm ? new PlaneGratingMonochromator({ ...options.pgm, initialEnergyEv: energyEv }) : undefined;
+    this.mono = this.pgm ?? this.monochromator;
     this.sample = new AbsorptionEdgeSample(options.sample);
     this.mirror = new Mirror(options.mirror);
     this.focus = new Focus(options.focus);
@@ -138,7 +154,7 @@ export class BeamlineSimulator {
     this.slits = new Slits({ x: { gap: gaps.x }, y: { gap: gaps.y } });
     this.idTracking = options.idTracking ?? DEFAULT_BEAMLINE.idTracking;
     this.sampleIn = options.sampleIn ?? DEFAULT_BEAMLINE.sampleIn;
-    const e = this.monochromator.energyEv;
+    const e = this.mono.energyEv;
     this.gap = this.undulator.gapForEnergy(e, this.undulator.harmonicFor(e));
     this.seed = options.seed ?? DEFAULT_BEAMLINE.seed;
     this.reset();
@@ -172,13 +188,13 @@ export class BeamlineSimulator {
   /** The energy pseudo-motor: moves the monochromator and, with ID tracking, the undulator gap. */
   setEnergyEv(energyEv: number): void {
     const gap = this.idTracking ? this.undulator.gapForEnergy(energyEv, this.undulator.harmonicFor(energyEv)) : this.gap;
-    this.monochromator.setEnergyEv(energyEv);
+    this.mono.setEnergyEv(energyEv);
     this.gap = gap;
   }
 
   /** Energy actually transmitted (includes the backlash error), eV. */
   get energyEv(): number {
-    return this.monochromator.actualEnergyEv;
+    return this.mono.actualEnergyEv;
   }
 
   /** The beam spot at the sample position: σ from the focus and the slit-dependent blur, centre from the mirror. */
@@ -191,11 +207,11 @@ export class BeamlineSimulator {
   /** Noise-free flux through the beamline now. */
   flux(): FluxBreakdown {
     const current = this.ringCurrentMa;
-    const e = this.monochromator.actualEnergyEv;
+    const e = this.mono.actualEnergyEv;
     const sourceSpectral = this.undulator.spectrum(e, this.gap, current);
     const afterSlitsSpectral = sourceSpectral * this.slits.transmission(this.beamAtSlits.x, this.beamAtSlits.y);
     const afterMirrorSpectral = afterSlitsSpectral * this.mirror.reflectivity(e);
-    const afterMono = this.monochromator.transmittedFlux(afterMirrorSpectral);
+    const afterMono = this.mono.transmittedFlux(afterMirrorSpectral);
     const onScreen = this.vacuum.beamPasses() ? afterMono : 0;
     const sx = Math.hypot(this.focus.sigmaMm("x"), this.aberration.x * Math.max(0, this.slits.gap("x")));
     const sy = Math.hypot(this.focus.sigmaMm("y"), this.aberration.y * Math.max(0, this.slits.gap("y")));

@@ -9,6 +9,7 @@ import { InvalidArgumentError } from "../../engine/errors.ts";
 import type { BeamlineSimulator } from "../beamline/simulator.ts";
 import type { FaultSpec } from "./faults.ts";
 import { MotorRecord, type MotorRecordOptions, type SimAxis } from "./motor_record.ts";
+import { addPgmPvs, PGM_MOTORS } from "./pgm.ts";
 import { AlarmSeverity, type SimPv } from "./pv.ts";
 import { SimPvTable, type SimPvTableOptions } from "./table.ts";
 
@@ -64,7 +65,7 @@ export function beamlinePvTable(beamline: BeamlineSimulator, options: BeamlinePv
   const wallMs = (seconds: number) => (seconds * 1000) / o.speedUp;
 
   for (const key of Object.keys(o.motors ?? {}))
-    if (!(key in BEAMLINE_MOTORS))
+    if (!(key in BEAMLINE_MOTORS) && !(beamline.pgm && key in PGM_MOTORS))
       throw new InvalidArgumentError(`no beamline motor ${JSON.stringify(key)} to override (have ${Object.keys(BEAMLINE_MOTORS).join(", ")})`, key);
   const motor = (key: string, axis: SimAxis): MotorRecord => {
     const base = { ...BEAMLINE_MOTORS[key]!, ...o.motors?.[key] };
@@ -109,20 +110,27 @@ export function beamlinePvTable(beamline: BeamlineSimulator, options: BeamlinePv
   motor("M1:PITCH", { get: () => beamline.mirror.pitchMrad, set: (p) => (beamline.mirror.pitchMrad = p) });
   motor("M1:X", { get: () => mirrorXY.x, set: (v) => (mirrorXY.x = v) });
   motor("M1:Y", { get: () => mirrorXY.y, set: (v) => (mirrorXY.y = v) });
-  motor("MONO:BRAGG", {
-    get: () => monochromator.braggDeg,
-    set: (theta) => {
-      monochromator.setBraggDeg(theta);
-      if (track.value !== 1 || gap.moving) return;
-      // The ID follows the monochromator on the selected harmonic, where that harmonic reaches the energy.
-      try {
-        gap.follow(undulator.gapForEnergy(monochromator.energyEv, harmonic.value as number));
-      } catch {
-        /* out of the harmonic's range: the gap stays */
-      }
-    },
-  });
-  table.create(`${P}MONO:DSPACING`, "double", { value: monochromator.options.dSpacingA, metadata: { units: "Å", precision: 5 } });
+  const trackGap = (energyEv: number) => {
+    if (track.value !== 1 || gap.moving) return;
+    // The ID follows the monochromator on the selected harmonic, where that harmonic reaches the energy.
+    try {
+      gap.follow(undulator.gapForEnergy(energyEv, harmonic.value as number));
+    } catch {
+      /* out of the harmonic's range: the gap stays */
+    }
+  };
+  if (beamline.pgm) {
+    addPgmPvs(table, beamline.pgm, { prefix: P, speedUp: o.speedUp, energyMotor: o.motors?.["PGM:ENERGY"] ?? {}, follow: trackGap });
+  } else {
+    motor("MONO:BRAGG", {
+      get: () => monochromator.braggDeg,
+      set: (theta) => {
+        monochromator.setBraggDeg(theta);
+        trackGap(monochromator.energyEv);
+      },
+    });
+    table.create(`${P}MONO:DSPACING`, "double", { value: monochromator.options.dSpacingA, metadata: { units: "Å", precision: 5 } });
+  }
   motor("SLIT1:TOP", blade("y", "hi"));
   motor("SLIT1:BOT", blade("y", "lo"));
   motor("SLIT1:OUTB", blade("x", "hi"));

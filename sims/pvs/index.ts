@@ -35,3 +35,4 @@ export {
   INTERLOCK_STATES,
   OFF_ON,
 } from "./beamline.ts";
+export { addPgmPvs, PGM_MOTORS, type PgmPvOptions } from "./pgm.ts";
