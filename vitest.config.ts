@@ -8,5 +8,6 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Two cores: socket- and timing-sensitive suites behave better without heavy oversubscription.
     maxWorkers: 2,
+    reporters: ["default", "./vitest.summary.ts"],
   },
 });
