@@ -60,6 +60,8 @@ export const MAX_REASON_LENGTH = 500;
 export const DEFAULT_CONTROL_TIMEOUT_MS = 3_000;
 export const DEFAULT_STATUS_INTERVAL_MS = 2_000;
 export const DEFAULT_ABORT_REASON = "aborted from skyloop watch";
+/** How long a reply waits for the engine's state to change after acting, ms. */
+const STATE_SETTLE_MS = 500;
 
 /** `skyloop.<instrument>.control` */
 export function controlSubject(instrument: string): string {
@@ -262,6 +264,7 @@ export class ControlListener {
     if (this.closed) return this.refuse(action, "the control listener is closed");
     if (!tokenMatches(this.options.token, request.token)) return this.refuse(action, "refused: wrong control token");
     const target = this.options.target;
+    const before = target.state ?? this.lastState;
     try {
       if (action === ControlAction.Pause) target.requestPause(false);
       else if (action === ControlAction.Resume) target.resume();
@@ -275,9 +278,29 @@ export class ControlListener {
     }
     this.options.log?.(`skyloop control: ${action}${request.reason ? ` (${request.reason})` : ""}`);
     const reply: ControlReply = { v: WIRE_VERSION, ok: true, action };
-    const state = target.state ?? this.lastState;
+    const state = await this.nextState(before);
     if (state !== undefined) reply.state = state;
     return reply;
+  }
+
+  /** The state once it has left `before` (the engine acts between messages), or as it is after a short wait. */
+  private nextState(before: string | undefined): Promise<string | undefined> {
+    const target = this.options.target;
+    const state$ = target.state$;
+    if (state$ === undefined || before === undefined) return Promise.resolve(target.state ?? this.lastState);
+    return new Promise((resolve) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const sub = state$.subscribe((s) => {
+        if (s === before || s === "pausing") return;
+        clearTimeout(timer);
+        queueMicrotask(() => sub.unsubscribe());
+        resolve(s);
+      });
+      timer = setTimeout(() => {
+        sub.unsubscribe();
+        resolve(target.state ?? this.lastState);
+      }, STATE_SETTLE_MS);
+    });
   }
 
   private refuse(action: ControlAction, reason: string): ControlReply {

@@ -6,6 +6,7 @@
   const MAX_DECISIONS = 200;
   const COLORS = ["#4fa3ff", "#f29b4b", "#3ecf8e", "#c792ea", "#f2645a", "#e6d36b", "#5fd1d6", "#ff8fb1"];
   const PLANE_COLORS = { x: "#4fa3ff", y: "#f29b4b" };
+  const INTEGER_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000];
   const TOKEN_KEY = "skyloop-watch-token";
   const AXIS = { stroke: "#8796a8", grid: { stroke: "#2a3441", width: 1 }, ticks: { stroke: "#2a3441", width: 1 } };
 
@@ -302,7 +303,7 @@
       width,
       height: 260,
       scales: { x: { time: false }, y: log ? { distr: 3 } : {} },
-      axes: [{ ...AXIS, label: "iteration", labelSize: 20 }, { ...AXIS, size: 60 }],
+      axes: [{ ...AXIS, label: "iteration", labelSize: 20, incrs: INTEGER_STEPS }, { ...AXIS, size: 60 }],
       series: [{ label: "iteration" }, ...fields.map((f, i) => ({ label: f, stroke: COLORS[i % COLORS.length], width: 2, spanGaps: true, points: { show: true, size: 5 } }))],
       cursor: { drag: { x: true, y: false } },
     }), data);
@@ -349,6 +350,7 @@
         { ...AXIS, size: 60, label: "mm", labelSize: 20 },
       ],
       series,
+      legend: { live: false },
       cursor: { drag: { x: true, y: false } },
     }), data);
   }
@@ -369,7 +371,7 @@
       height: 240,
       scales: { x: { time: false }, reward: {}, rms: {} },
       axes: [
-        { ...AXIS, label: "episode", labelSize: 20 },
+        { ...AXIS, label: "episode", labelSize: 20, incrs: INTEGER_STEPS },
         { ...AXIS, scale: "reward", label: "reward", labelSize: 20, size: 60 },
         { ...AXIS, scale: "rms", side: 1, label: "RMS", labelSize: 20, size: 60, grid: { show: false } },
       ],
