@@ -159,7 +159,7 @@ describe("CaSignalBackend over a CA server", () => {
   });
 
   it("writes a separate setpoint PV and reads the setpoint back from it", async () => {
-    const s = await connected(signalRW<number>("ca://T:RB", { writeAddress: "ca://T:SP" }));
+    const s = await connected(signalRW<number>("ca://T:RB", { writeUri: "ca://T:SP" }));
     expect(s.backend.source("x", false)).toBe("ca://T:SP");
     await s.set(3.5);
     expect(pvs.sp.value).toBe(3.5);
