@@ -5,6 +5,7 @@
  */
 import { Subject } from "rxjs";
 import type { Observable } from "rxjs";
+import type { DocumentBus } from "../../bridge/documents/bus.ts";
 import { InProcessBus } from "../../bridge/documents/in_process_bus.ts";
 import { WIRE_VERSION } from "../../bridge/wire.ts";
 import type { DecisionRecord } from "../../bridge/wire.ts";
@@ -21,6 +22,7 @@ import { Rng } from "../../sims/math/index.ts";
 import { buildInstrument } from "../../sims/instrument.ts";
 import type { Instrument } from "../../sims/instrument.ts";
 import { ControlListener } from "../control.ts";
+import type { ControlServerTransport } from "../control.ts";
 import { InProcessControlChannel } from "../control_transport.ts";
 
 const RING = new URL("../../profiles/sim-ring.yaml", import.meta.url).pathname;
@@ -35,13 +37,19 @@ export interface DemoCampaignOptions {
   campaign?: string;
   /** Separate runs, one after the other (the earlier ones become past runs). */
   runs?: number;
+  /** Where documents go. @default a new InProcessBus */
+  bus?: DocumentBus;
+  /** Where control requests come from. @default a new InProcessControlChannel */
+  control?: ControlServerTransport;
 }
 
 export interface DemoCampaign {
   readonly engine: RunEngine;
-  readonly bus: InProcessBus;
+  readonly bus: DocumentBus;
   readonly decisions$: Observable<DecisionRecord>;
   readonly control: InProcessControlChannel;
+  /** Iterations measured so far, over all runs. */
+  readonly iterations: number;
   readonly listener: ControlListener;
   readonly instrument: Instrument;
   /** Starts the runs; resolves with their results. */
@@ -60,14 +68,15 @@ export async function demoCampaign(options: DemoCampaignOptions = {}): Promise<D
   const ring = instrument.ring!;
   const orbit = instrument.devices.orbit as unknown as OrbitSystem;
   const engine = new RunEngine({ validateDocuments: true });
-  const bus = new InProcessBus({ instrument: "sim-ring" });
+  const bus = options.bus ?? new InProcessBus({ instrument: "sim-ring" });
   const publisher = await bus.publisher();
+  let measured = 0;
   engine.subscribe(publisher.callback);
   const decisions = new Subject<DecisionRecord>();
   const control = new InProcessControlChannel();
   const listener = new ControlListener({
     target: engine,
-    transport: control,
+    transport: options.control ?? control,
     token: options.token ?? "demo-token",
     campaign: options.campaign ?? "orbit-demo",
     statusIntervalMs: 0,
@@ -92,6 +101,7 @@ export async function demoCampaign(options: DemoCampaignOptions = {}): Promise<D
     for (let k = 0; k < iterations; k++) {
       yield* checkpoint();
       const reading = yield* triggerAndRead([orbit]);
+      measured++;
       const started = performance.now();
       const h = value(reading, "orbit-h_setpoints") as number[];
       const v = value(reading, "orbit-v_setpoints") as number[];
@@ -124,6 +134,9 @@ export async function demoCampaign(options: DemoCampaignOptions = {}): Promise<D
   return {
     engine,
     bus,
+    get iterations() {
+      return measured;
+    },
     decisions$: decisions.asObservable(),
     control,
     listener,
@@ -147,7 +160,7 @@ export async function demoCampaign(options: DemoCampaignOptions = {}): Promise<D
       listener.close();
       decisions.complete();
       await publisher.close();
-      await bus.close();
+      if (options.bus === undefined) await bus.close();
       instrument.dispose();
     },
   };
