@@ -33,7 +33,10 @@ export interface SuggestionRequest {
   /** The run the suggestion answers, when it answers one. */
   run?: string;
   plan: string;
+  /** One point or several; an empty list only together with `done` (the agent has nothing left to suggest). */
   points: PointTargets | PointTargets[];
+  /** The agent says this is its last suggestion: its goal is met or its budget spent. */
+  done?: boolean;
 }
 
 /** Engine -> agent. `id` is null only when the request was too broken to read its id. */
@@ -74,6 +77,10 @@ export interface DecisionRecord {
   reason?: string;
   /** From the document that triggered the decision to the suggestion being ready. */
   latency_us: number;
+  /** The uid of the document the decision answers (an event in lock-step, a run's stop per run). */
+  answers?: string;
+  /** The agent said it was done with this decision. */
+  done?: boolean;
 }
 
 export interface ParseOptions {
@@ -187,15 +194,18 @@ export function validateSuggestionRequest(value: unknown): SuggestionRequest {
   if (obj.type !== undefined && obj.type !== MessageType.Suggest) {
     throw new WireFormatError("type", `expected "${MessageType.Suggest}", got ${describe(obj.type)}`);
   }
+  if (obj.done !== undefined && typeof obj.done !== "boolean") throw new WireFormatError("done", `expected a boolean, got ${describe(obj.done)}`);
+  const done = obj.done === true;
   const request: SuggestionRequest = {
     v,
     id: requireString(obj, "id"),
     agent: requireString(obj, "agent"),
     plan: requireString(obj, "plan"),
-    points: parsePoints(obj.points),
+    points: done && Array.isArray(obj.points) && obj.points.length === 0 ? [] : parsePoints(obj.points),
   };
   const run = optionalString(obj, "run");
   if (run !== undefined) request.run = run;
+  if (done) request.done = true;
   return request;
 }
 
@@ -262,6 +272,12 @@ export function validateDecisionRecord(value: unknown): DecisionRecord {
   if (obj.score !== undefined) record.score = requireFinite(obj.score, "score");
   const reason = optionalString(obj, "reason");
   if (reason !== undefined) record.reason = reason;
+  const answers = optionalString(obj, "answers");
+  if (answers !== undefined) record.answers = answers;
+  if (obj.done !== undefined) {
+    if (typeof obj.done !== "boolean") throw new WireFormatError("done", `expected a boolean, got ${describe(obj.done)}`);
+    record.done = obj.done;
+  }
   if (record.score === undefined && record.reason === undefined) {
     throw new WireFormatError("score", "a decision carries a score or a reason, got neither");
   }

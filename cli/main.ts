@@ -3,6 +3,8 @@
  * failures print one clear line (the error's class and message) and exit non-zero.
  */
 import { Command, CommanderError } from "commander";
+import { registerAgentCommands } from "./commands/agent.ts";
+import { registerCampaignCommands } from "./commands/campaign.ts";
 import { registerPlanCommands } from "./commands/plan.ts";
 import { reportFailure } from "./failure.ts";
 
@@ -13,6 +15,8 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .configureHelp({ sortSubcommands: true });
   registerPlanCommands(program);
+  registerCampaignCommands(program);
+  registerAgentCommands(program);
   return program;
 }
 

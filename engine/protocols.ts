@@ -177,6 +177,33 @@ export interface Checkable<T = unknown> extends Subscribable<T> {}
 
 /* ---- structural checks ---- */
 
+/** One suggestion as an adaptive plan takes it: from an agent, one or more points of device name -> target. */
+export interface SuggestedPoints {
+  readonly agent: string;
+  /** In order; empty only when the agent says it is done. */
+  readonly points: readonly Readonly<Record<string, number>>[];
+  readonly request: {
+    readonly id: string;
+    readonly plan: string;
+    /** The run the suggestion answers, when it answers one. */
+    readonly run?: string;
+    /** The agent's last suggestion. */
+    readonly done?: boolean;
+  };
+  /** The engine takes it (tells the agent, where the transport waits for the engine's word). */
+  accept(): void;
+  /** The engine refuses it with a reason; nothing was moved. */
+  reject(reason: string): void;
+}
+
+/**
+ * Where an adaptive plan's next points come from: the engine end of the suggestion wire (bridge's
+ * SuggestionServer satisfies it). `take()` resolves with the next suggestion, in arrival order.
+ */
+export interface SuggestionSource {
+  take(timeoutMs?: number): Promise<SuggestedPoints>;
+}
+
 const fn = (o: unknown, k: string): boolean =>
   !!o && (typeof o === "object" || typeof o === "function") && typeof (o as Record<string, unknown>)[k] === "function";
 
@@ -197,6 +224,7 @@ export const isWritesExternalAssets = (o: unknown): o is WritesExternalAssets =>
 export const isWritesStreamAssets = (o: unknown): o is WritesStreamAssets => fn(o, "collectAssetDocs");
 export const isSubscribable = (o: unknown): o is Subscribable => fn(o, "subscribe");
 export const hasLimits = (o: unknown): o is HasLimits => fn(o, "limits");
+export const isSuggestionSource = (o: unknown): o is SuggestionSource => fn(o, "take");
 export const hasHints = (o: unknown): o is HasHints =>
   !!o && typeof o === "object" && "hints" in o && typeof (o as HasHints).hints === "object";
 export const isStatus = (o: unknown): o is Status =>

@@ -52,6 +52,8 @@ export interface SuggestionInput {
   run?: string;
   /** @default a fresh unique id */
   id?: string;
+  /** This is the agent's last suggestion (`points` may then be an empty list). */
+  done?: boolean;
 }
 
 export interface ServerStatusEvent {
@@ -132,6 +134,7 @@ export class SuggestionClient {
       points: input.points,
     };
     if (input.run !== undefined) request.run = input.run;
+    if (input.done === true) request.done = true;
     return this.request(request.id, encodeJson(request));
   }
 

@@ -13,6 +13,8 @@ export type { InputSource, LogSink, ResolvedRunEngineOptions, RunEngineOptions }
 export { Reply, deviceOf, secondsToMs } from "./command.ts";
 export type { CommandHandler } from "./command.ts";
 export { NON_REPLAYABLE, defaultCommands } from "./commands/index.ts";
+export { nextSuggestion } from "./commands/suggestion_commands.ts";
+export type { SuggestionTimeoutCallback } from "./commands/suggestion_commands.ts";
 export { Execution, INTERRUPTED } from "./execution.ts";
 export type { EngineHooks } from "./execution.ts";
 export type { CallbackError } from "./dispatcher.ts";

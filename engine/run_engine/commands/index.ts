@@ -15,6 +15,7 @@ import {
   wait,
   waitFor,
 } from "./flow_commands.ts";
+import { nextSuggestion } from "./suggestion_commands.ts";
 import { closeRun, collect, create, declareStream, drop, monitor, openRun, save, unmonitor } from "./run_commands.ts";
 
 /** The built-in verbs, one handler each, after Bluesky's command registry. */
@@ -53,6 +54,7 @@ export function defaultCommands(): Map<string, CommandHandler> {
     ["remove_suspender", removeSuspender],
     ["rewindable", rewindable],
     ["input", input],
+    ["next_suggestion", nextSuggestion],
   ]);
 }
 
