@@ -39,6 +39,8 @@ export interface DemoCampaignOptions {
   runs?: number;
   /** Where documents go. @default a new InProcessBus */
   bus?: DocumentBus;
+  /** The listener republishes the engine's state at this interval, ms (0: only on changes). @default 0 */
+  statusIntervalMs?: number;
   /** Where control requests come from. @default a new InProcessControlChannel */
   control?: ControlServerTransport;
 }
@@ -79,7 +81,7 @@ export async function demoCampaign(options: DemoCampaignOptions = {}): Promise<D
     transport: options.control ?? control,
     token: options.token ?? "demo-token",
     campaign: options.campaign ?? "orbit-demo",
-    statusIntervalMs: 0,
+    statusIntervalMs: options.statusIntervalMs ?? 0,
   });
 
   function distort(seed: number): void {
