@@ -114,7 +114,11 @@ export const movableSpec = ({ describeDevice, check, protocols }: HwtestApi): vo
             const settleMs = t.param("settleMs", DEFAULT_SETTLE_MS);
             // Stop as soon as the axis is seen moving; a move that ends first was too short to test.
             await t.waitFor(
-              async () => (status.done ? "done" : Math.abs((await readback(driven)) - from) > axis.tolerance ? "moving" : "starting"),
+              async () => {
+                if (status.done) return "done";
+                const busy = await Promise.all(flags.map(async (f) => (await f.signal.getValue()) !== f.settled));
+                return busy.some(Boolean) || Math.abs((await readback(driven)) - from) > axis.tolerance ? "moving" : "starting";
+              },
               (s) => s !== "starting",
               { timeoutMs: settleMs, what: `${driven.name} after a move to ${fmt(to, axis)} was started`, expected: "motion" },
             );
