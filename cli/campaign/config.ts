@@ -148,6 +148,7 @@ class Section {
   }
 
   optionalSection(key: string): Section | undefined {
+    this.seen.add(key);
     return this.has(key) ? this.section(key) : undefined;
   }
 

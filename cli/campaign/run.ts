@@ -10,7 +10,7 @@ import { filter, firstValueFrom, timeout as rxTimeout } from "rxjs";
 import { JsonlWriter } from "../../engine/callbacks/jsonl.ts";
 import { SkyloopError, TimeoutError } from "../../engine/errors.ts";
 import { agentLoop } from "../../engine/plans/agent-loop.ts";
-import type { AgentLoopResult } from "../../engine/plans/agent-loop.ts";
+import type { AgentLoopProgress, AgentLoopResult } from "../../engine/plans/agent-loop.ts";
 import { orbitResponse } from "../../engine/plans/orbit-response.ts";
 import { RunEngine, RunEngineState } from "../../engine/run_engine/index.ts";
 import type { LogSink } from "../../engine/run_engine/index.ts";
@@ -35,6 +35,8 @@ export interface CampaignRunOptions {
   agentWaitMs?: number;
   /** Engine notices. @default a line on `stream` */
   log?: LogSink;
+  /** Told after each point, besides the progress line. */
+  onPoint?: (progress: AgentLoopProgress) => void;
 }
 
 export interface CampaignSummary {
@@ -136,7 +138,10 @@ export async function runCampaign(config: CampaignConfig, options: CampaignRunOp
           ...(config.stop.objective ? { objective: objectiveFunction(config.stop.objective) } : {}),
           ...(config.stop.target ? { target: config.stop.target } : {}),
           md: { campaign: config.name, agent: config.agent.name },
-          onPoint: progress.onPoint,
+          onPoint: (p) => {
+            progress.onPoint(p);
+            options.onPoint?.(p);
+          },
           onRejected: (reason, s) => log(`skyloop: suggestion ${s.request.id} from ${s.agent} refused by the plan: ${reason}`),
           onTimeout: (reason) => (pauseReason = reason),
         }),

@@ -107,9 +107,10 @@ export async function startAgentSide(options: AgentSideOptions): Promise<AgentSi
     client,
     decisions,
     async close() {
+      // The client first: a suggestion still waiting for a reply from an engine that has gone fails at once.
+      await client.close();
       await runner.stop();
       await consumer.close();
-      await client.close();
       await decisions.close();
     },
   };

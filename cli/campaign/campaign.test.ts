@@ -1,0 +1,128 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parse, stringify } from "yaml";
+import { documentProblems } from "../../engine/documents/validate.ts";
+import type { DocumentName } from "../../engine/documents/types.ts";
+import { ConfigError } from "../../engine/errors.ts";
+import { loadCampaign, parseCampaign } from "./config.ts";
+import { runCampaign } from "./run.ts";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), "skyloop-campaign-"));
+  dirs.push(d);
+  return d;
+}
+
+/** An example campaign, edited, written next to a temporary output folder. */
+function example(name: string, edit: (c: Record<string, any>) => void = () => undefined): string {
+  const dir = tempDir();
+  const c = parse(readFileSync(join(ROOT, "examples", name), "utf8")) as Record<string, any>;
+  c.instrument.profile = join(ROOT, "profiles", c.instrument.profile.split("/").pop());
+  c.output = join(dir, "data");
+  edit(c);
+  const file = join(dir, name);
+  writeFileSync(file, stringify(c));
+  return file;
+}
+
+const quiet = { interactive: false, stream: { write: () => true, isTTY: false } as unknown as NodeJS.WriteStream, metadataFile: "" };
+
+function documentsOf(files: readonly string[]): [DocumentName, object][] {
+  return files.flatMap((f) => readFileSync(f, "utf8").trim().split("\n").map((l) => JSON.parse(l) as [DocumentName, object]));
+}
+
+describe("an embedded campaign (in-process bus, inproc ZeroMQ, the agent in the same process)", () => {
+  it("corrects the simulated ring's orbit to the target, and every document it writes is valid", async () => {
+    const file = example("orbit-svd.yaml");
+    const points: number[] = [];
+    const summary = await runCampaign(await loadCampaign(file), { ...quiet, metadataFile: join(tempDir(), "md.json"), onPoint: (p) => points.push(p.objective!) });
+    expect(summary).toMatchObject({ exit_status: "success", stop_reason: "target", embedded: true, rejected: 0, engine_rejections: [] });
+    expect(summary.initial_rms).toBeGreaterThan(0.1);
+    expect(summary.final_rms).toBeLessThanOrEqual(0.003);
+    expect(points[points.length - 1]).toBe(summary.final_rms);
+    expect(points.slice(1).every((v, i) => v < points[i]! || v < 0.005)).toBe(true);
+    expect(summary.decisions).toBe(summary.points);
+    const docs = documentsOf(summary.files);
+    expect(docs.filter(([n]) => n === "event")).toHaveLength(summary.points);
+    for (const [name, doc] of docs) expect(documentProblems(name, doc as never)).toEqual([]);
+    expect(readFileSync(summary.plot!, "utf8")).toMatch(/^<svg[^>]*>[\s\S]*objective per point[\s\S]*<\/svg>\s*$/);
+  });
+
+  it("measures the orbit response first and corrects with the measured matrix", async () => {
+    const file = example("orbit-svd.yaml", (c) => {
+      c.plan.response = { kick: 0.5, settle: 0.02 };
+      c.agent.settings.response = "measured";
+    });
+    const summary = await runCampaign(await loadCampaign(file), { ...quiet, metadataFile: join(tempDir(), "md.json") });
+    expect(summary).toMatchObject({ exit_status: "success", stop_reason: "target", response_measured: true });
+    expect(summary.final_rms).toBeLessThanOrEqual(0.003);
+    const starts = documentsOf(summary.files).filter(([n]) => n === "start").map(([, d]) => (d as { plan_name: string }).plan_name);
+    expect(starts).toEqual(["orbit_response_matrix", "agent_loop"]);
+  });
+
+  it("runs per run with a user's own agent module, and aborts with the reason when no suggestion comes", async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, "silent.ts"),
+      `export default (settings, ctx) => ({ name: ctx.name, fields: { independent: ["mirror-pitch"], dependent: ["ic-i0"] },
+        tell: () => ({}), ask: () => { throw Object.assign(new (class AgentNotReadyError extends Error {})("never ready"), {}); },
+        report: () => ({ agent: ctx.name, kind: "silent", observations: 0, done: false }), reset: () => undefined });`,
+    );
+    const file = example("beamline-bo.yaml", (c) => {
+      c.agent = { module: join(dir, "silent.ts"), name: "silent" };
+      c.plan.timeout = 0.3;
+      c.stop.max_points = 3;
+    });
+    const summary = await runCampaign(await loadCampaign(file), { ...quiet, metadataFile: join(dir, "md.json") });
+    expect(summary.exit_status).toBe("abort");
+    expect(summary.reason).toBe("waiting for a suggestion for point 2 timed out after 300 ms; pausing: resume to wait again, or stop");
+    expect(summary.points).toBe(1);
+  });
+});
+
+describe("campaign file errors name the file and the field", () => {
+  const base = () => parse(readFileSync(join(ROOT, "examples/orbit-svd.yaml"), "utf8")) as Record<string, any>;
+  const cases: [string, (c: Record<string, any>) => void, string][] = [
+    ["a missing section", (c) => delete c.stop, 'field "stop": is required'],
+    ["a misspelt field", (c) => (c.plan.setle = 1), 'field "plan.setle": unknown field (known here: mode, detectors, movables, settle, timeout, limits, response)'],
+    ["a bad mode", (c) => (c.plan.mode = "sometimes"), 'field "plan.mode": must be one of per_event, per_run, got "sometimes"'],
+    ["a movable named twice", (c) => (c.plan.movables = ["hcm01a", "hcm01a"]), 'field "plan.movables[1]": names "hcm01a" twice'],
+    ["a negative budget", (c) => (c.stop.max_points = -3), 'field "stop.max_points": must be an integer >= 1, got -3'],
+    ["kind and module both", (c) => (c.agent.module = "./a.ts"), 'field "agent": give exactly one of "kind" (a registered agent) and "module" (a file of your own), got both'],
+    ["a target with nothing to compare", (c) => delete c.stop.objective, 'field "stop.target": needs "stop.objective" to compare with'],
+    ["a bus without a port", (c) => (c.bus = { nats: "nats://127.0.0.1:4222", suggestions: "tcp://127.0.0.1" }), 'field "bus.suggestions": must be a ZeroMQ endpoint with a port, e.g. tcp://127.0.0.1:5557, got "tcp://127.0.0.1"'],
+    ["an unsupported target", (c) => (c.instrument.target = "ca"), 'field "instrument.target": only "sim" is supported so far ("ca" and "ioc" are planned), got "ca"'],
+  ];
+  it.each(cases)("%s", (_, edit, message) => {
+    const c = base();
+    edit(c);
+    const parseIt = () => parseCampaign(c, "campaigns/orbit.yaml");
+    expect(parseIt).toThrow(ConfigError);
+    expect(parseIt).toThrow(`campaigns/orbit.yaml: ${message}`);
+  });
+
+  it("an unknown device, and an agent setting the agent refuses, when the campaign starts", async () => {
+    const noDevice = example("orbit-svd.yaml", (c) => (c.plan.movables = ["hcm01a", "fridge"]));
+    const err1 = await runCampaign(await loadCampaign(noDevice), quiet).catch((e: unknown) => e);
+    expect(err1).toBeInstanceOf(ConfigError);
+    expect((err1 as Error).message).toMatch(new RegExp(`^${noDevice.replaceAll("/", "\\/")}: field "plan\\.movables\\[1\\]": no device "fridge" in .*sim-ring\\.yaml \\(devices: orbit, dcct, tune`));
+    const badSetting = example("orbit-svd.yaml", (c) => (c.agent.settings.tikonov = 0.1));
+    const err2 = await runCampaign(await loadCampaign(badSetting), quiet).catch((e: unknown) => e);
+    expect(err2).toBeInstanceOf(ConfigError);
+    expect((err2 as Error).message).toBe(`${badSetting}: agent "svd": setting "tikonov" is not a setting of this agent (misspelt?), got 0.1`);
+  });
+
+  it("an unreadable file", async () => {
+    const err = await loadCampaign("nowhere/missing.yaml").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(/^nowhere\/missing\.yaml: cannot read the campaign file: ENOENT/);
+  });
+});
