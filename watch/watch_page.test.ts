@@ -16,7 +16,9 @@ import { demoCampaign } from "./test/demo_campaign.ts";
 import type { DemoCampaign } from "./test/demo_campaign.ts";
 
 const TOKEN = "s3cret-watch-token";
-const SCREENSHOT = resolve(process.env.SKYLOOP_WATCH_SCREENSHOT ?? new URL("../docs/watch.png", import.meta.url).pathname);
+// Written under out/ (ignored by git) so a test run leaves the tree clean; the README's picture is refreshed with
+// SKYLOOP_WATCH_SCREENSHOT=docs/watch.png npx vitest run watch/watch_page.test.ts
+const SCREENSHOT = resolve(process.env.SKYLOOP_WATCH_SCREENSHOT ?? new URL("../out/watch.png", import.meta.url).pathname);
 
 /** The tests type-check without the DOM's types; this is the little of it they use inside the page. */
 interface PageElement {
