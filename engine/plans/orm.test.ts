@@ -76,8 +76,11 @@ describe("measureOrbitResponse", () => {
     expect(events.map((e) => e.data.hcm2)).toEqual([-1, -1, -0.75, -1.25]);
   });
 
-  it("averages several readings per setting", async () => {
-    const { result, orbit, events } = await measure({ averages: 3 });
+  it("averages several readings per setting, spaced as asked", async () => {
+    const started = performance.now();
+    const { result, orbit, events } = await measure({ averages: 3, averageInterval: 0.01 });
+    // two pauses of 10 ms at each of the 4 settings
+    expect(performance.now() - started).toBeGreaterThanOrEqual(75);
     expect(events).toHaveLength(12);
     expect(orbit.reads).toBe(12);
     expect(result.matrix).toHaveLength(3);
@@ -101,6 +104,7 @@ describe("measureOrbitResponse", () => {
       [() => measureOrbitResponse(c, orbit, { delta: 0 }), "delta of hcm1 must be a finite number > 0, got 0"],
       [() => measureOrbitResponse(c, orbit, { delta: [1, 2] }), "delta has 2 values for 1 correctors"],
       [() => measureOrbitResponse(c, orbit, { settleTime: -1 }), "settleTime must be a finite number >= 0 s, got -1"],
+      [() => measureOrbitResponse(c, orbit, { averageInterval: Number.NaN }), "averageInterval must be a finite number >= 0 s, got NaN"],
     ];
     for (const [fn, message] of cases) {
       let caught: unknown;

@@ -30,10 +30,15 @@ export interface OrmOptions {
   fields?: readonly string[];
   /** Seconds to wait after each corrector move before reading (beyond the move's own completion). @default 0 */
   settleTime?: number;
+  /**
+   * Seconds between the averaged readings: readings closer together than the orbit's update interval repeat the
+   * same orbit and average nothing away. @default 0
+   */
+  averageInterval?: number;
   md?: PlanMetadata;
 }
 
-export const DEFAULT_ORM = { delta: 0.5, averages: 1, settleTime: 0 } as const;
+export const DEFAULT_ORM = { delta: 0.5, averages: 1, settleTime: 0, averageInterval: 0 } as const;
 
 /** The measured matrix: `matrix[i][j]` is d(orbit element i) / d(corrector j), orbit units per corrector unit. */
 export interface OrmResult {
@@ -62,6 +67,9 @@ export function measureOrbitResponse(correctors: readonly Movable[], orbit: Read
   const settleTime = options.settleTime ?? DEFAULT_ORM.settleTime;
   if (!(typeof settleTime === "number" && settleTime >= 0 && Number.isFinite(settleTime)))
     throw new InvalidArgumentError(`settleTime must be a finite number >= 0 s, got ${quote(settleTime)}`, settleTime);
+  const averageInterval = options.averageInterval ?? DEFAULT_ORM.averageInterval;
+  if (!(typeof averageInterval === "number" && averageInterval >= 0 && Number.isFinite(averageInterval)))
+    throw new InvalidArgumentError(`averageInterval must be a finite number >= 0 s, got ${quote(averageInterval)}`, averageInterval);
   const names = correctors.map(deviceName);
   const readableCorrectors = correctors.filter((c): c is Movable & Readable => isReadable(c));
   const md = mergeMd(
@@ -69,7 +77,15 @@ export function measureOrbitResponse(correctors: readonly Movable[], orbit: Read
       detectors: [deviceName(orbit)],
       motors: names,
       num_points: correctors.length * 2 * averages,
-      plan_args: { correctors: names, orbit: deviceName(orbit), delta: deltas, averages, settle_time: settleTime, fields: options.fields ?? null },
+      plan_args: {
+        correctors: names,
+        orbit: deviceName(orbit),
+        delta: deltas,
+        averages,
+        settle_time: settleTime,
+        average_interval: averageInterval,
+        fields: options.fields ?? null,
+      },
       plan_name: "measure_orbit_response",
       hints: { dimensions: [[correctors.flatMap((c, j) => (hintedFields(c).length > 0 ? hintedFields(c) : [names[j]!])), "primary"]] },
     },
@@ -82,6 +98,7 @@ export function measureOrbitResponse(correctors: readonly Movable[], orbit: Read
   function* measure(): Plan<number[]> {
     const sum: number[] = [];
     for (let k = 0; k < averages; k++) {
+      if (k > 0 && averageInterval > 0) yield msg("sleep", undefined, [averageInterval]);
       const readings = yield* triggerAndRead([orbit, ...readableCorrectors]);
       const vector = orbitVector(readings);
       vector.forEach((v, i) => (sum[i] = (sum[i] ?? 0) + v));
