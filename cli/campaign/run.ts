@@ -51,6 +51,8 @@ export interface CampaignSummary {
   iterations: number;
   rejected: number;
   engine_rejections: Rejection[];
+  /** Agents the engine refused at the door (CurveZMQ), with why. */
+  refused_agents: string[];
   objective?: number;
   best_value?: number;
   best_at?: Record<string, number>;
@@ -100,6 +102,11 @@ export async function runCampaign(config: CampaignConfig, options: CampaignRunOp
       log(`skyloop: suggestion ${r.id ?? "?"} from ${r.agent ?? "an unknown agent"} rejected: ${r.reason}`);
     });
 
+    const refused: string[] = [];
+    server.agents$.pipe(filter((e) => e.state === AgentState.Refused)).subscribe((e) => {
+      refused.push(e.detail ?? e.agent);
+      log(`skyloop: ${e.detail ?? `agent ${e.agent} refused`}`);
+    });
     let agentSide: AgentSide | undefined;
     if (config.bus === undefined) {
       const agent = await createCampaignAgent(config, { ring: instrument.ring, limits });
@@ -173,6 +180,7 @@ export async function runCampaign(config: CampaignConfig, options: CampaignRunOp
       iterations: loop?.iterations ?? 0,
       rejected: loop?.rejected ?? 0,
       engine_rejections: rejections,
+      refused_agents: refused,
       ...(loop?.objective !== undefined ? { objective: loop.objective } : {}),
       ...(loop?.best !== undefined ? { best_value: loop.best } : {}),
       ...(loop?.bestAt !== undefined ? { best_at: loop.bestAt } : {}),
