@@ -322,7 +322,12 @@ export function select(
   const selectedChecks = checks.filter(
     (c) => subjectSelected(c.device) && (tagWords.length === 0 || c.tags.some((t) => tagWords.includes(t))),
   );
-  const devices = profileDevices.filter((d) => subjects.some((s) => s.info.profileDevice === d && subjectSelected(s.info)));
-  // Only "connection" asked for: the connection checks alone.
-  return { devices, checks: tagWords.length === 1 && tagWords[0] === "connection" ? [] : selectedChecks };
+  const onlyConnection = tagWords.length > 0 && tagWords.every((w) => w === "connection");
+  // Tags narrow the devices too, to those with a selected check ("connection" alone: every selected device).
+  const devices = profileDevices.filter(
+    (d) =>
+      subjects.some((s) => s.info.profileDevice === d && subjectSelected(s.info)) &&
+      (tagWords.length === 0 || tagWords.includes("connection") || selectedChecks.some((c) => c.device.profileDevice === d)),
+  );
+  return { devices, checks: onlyConnection ? [] : selectedChecks };
 }
