@@ -49,3 +49,4 @@ export { agentLoop, pointProblem, AgentLoopMode, StopReason, Goal, AGENT_LOOP_PL
 export type { AgentLoopOptions, AgentLoopProgress, AgentLoopResult } from "./agent-loop.ts";
 export { orbitResponse, ORBIT_RESPONSE_PLAN_NAME } from "./orbit-response.ts";
 export type { OrbitResponseOptions } from "./orbit-response.ts";
+export { measureOrbitResponse, DEFAULT_ORM, type OrmOptions, type OrmResult } from "./orm.ts";
