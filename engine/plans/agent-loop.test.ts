@@ -114,7 +114,7 @@ describe("agentLoop: lock-step with suggestions over the wire", () => {
   it("refuses unknown devices and points past the limits with the reason, moves nothing, and goes on", async () => {
     const b = await bench({ permissive: true });
     const refused: string[] = [];
-    answerEvents(b, (n) => ({ plan: "agent_loop", points: [{ fridge: 4 }, { motor: 9 }, { motor: 2 }, { motor: 3 }][n] ?? { motor: 0 } }));
+    answerEvents(b, (n) => ({ plan: "agent_loop", points: ([{ fridge: 4 }, { motor: 9 }, { motor: 2 }, { motor: 3 }] as Record<string, number>[])[n] ?? { motor: 0 } }));
     const r = (await b.RE.run(agentLoop(loop(b, { maxPoints: 5, onRejected: (reason) => refused.push(reason) })))).planResult as AgentLoopResult;
     expect(refused).toEqual(["fridge: not one of the devices this plan moves (motor)", "motor: 9 is outside the limits [-5, 5]; nothing was moved"]);
     expect(r).toMatchObject({ stopReason: StopReason.Budget, rejected: 2, points: 5 });
