@@ -12,8 +12,9 @@ import { type OpenedTarget, openTarget } from "./targets.ts";
 
 const RING = new URL("../profiles/sim-ring.yaml", import.meta.url).pathname;
 const BEAMLINE = new URL("../profiles/sim-beamline.yaml", import.meta.url).pathname;
-// Short limits: a fault shows within them, and a failing run stays quick.
-const PARAMS = { settleMs: "300" };
+// Short limits: a fault shows within them, and a failing run stays quick. Stop tests move for about 0.1 s of
+// wall time (2 s of simulated time at speedUp 20), so the stop lands mid-move on a loaded machine too.
+const PARAMS = { settleMs: "300", stopMoveS: "2", stopSpanFraction: "0.2" };
 
 let opened: OpenedTarget[] = [];
 afterEach(async () => {

@@ -194,7 +194,7 @@ describe("hwtestCommand", () => {
       only: ["mirror"],
       json: true,
       fault: ["stuck-motor:BL:M1:Y"],
-      param: ["settleMs=300"],
+      param: ["settleMs=300", "stopMoveS=2", "stopSpanFraction=0.2"],
       speedUp: 20,
       stdout: (s) => out.push(s),
       stderr: () => {},

@@ -14,7 +14,7 @@ import { type Axis, axisOf, doneFlags, fmt, isScalar, motorOf, readback, settle,
 export const DEFAULT_SETTLE_MS = 2_000;
 /** The stop test's move lasts about this long, s, when the axis's speed is known (`--param stopMoveS=…`). */
 export const DEFAULT_STOP_MOVE_S = 0.5;
-/** …and goes at most this fraction of the range between the limits. */
+/** …and goes at most this fraction of the range between the limits (`--param stopSpanFraction=…`). */
 export const STOP_MAX_SPAN_FRACTION = 0.05;
 
 /** How long a stopped or refused axis must stay put, ms. */
@@ -46,7 +46,7 @@ async function stopDistance(axisDevice: Axislike, axis: Axis, t: Pick<CheckConte
     const velocity = await motor.velocity.getValue();
     if (velocity > 0) distance = velocity * t.param("stopMoveS", DEFAULT_STOP_MOVE_S);
   }
-  return t.param("stopDistance", Math.min(distance, span * STOP_MAX_SPAN_FRACTION));
+  return t.param("stopDistance", Math.min(distance, span * t.param("stopSpanFraction", STOP_MAX_SPAN_FRACTION)));
 }
 
 /** Whether stop() can do anything: the device drives a motor, or has a stop PV. */
