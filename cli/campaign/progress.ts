@@ -14,6 +14,7 @@ const BAR = 20;
 
 export function fmt(v: number | undefined): string {
   if (v === undefined || !Number.isFinite(v)) return "-";
+  if (Number.isInteger(v) && Math.abs(v) < 1e9) return String(v);
   return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5 ? v.toPrecision(5) : v.toExponential(3);
 }
 
