@@ -12,7 +12,7 @@ export const PYEPICS_DRIVER = fileURLToPath(new URL("./pyepics_driver.py", impor
 
 /** One operation of the driver (see pyepics_driver.py for the fields each takes). */
 export interface PyepicsOp {
-  readonly op: "connect" | "get" | "put" | "monitor" | "bench_get" | "bench_monitor";
+  readonly op: "connect" | "get" | "put" | "monitor" | "bench_get" | "bench_connect" | "bench_monitor";
   readonly [field: string]: unknown;
 }
 

@@ -142,6 +142,20 @@ def op_bench_get(op):
     return {"median_us": statistics.median(rtts), "n": len(rtts)}
 
 
+def op_bench_connect(op):
+    """Searches for and connects fresh channels (cleared afterwards, so every round searches anew)."""
+    t0 = time.perf_counter()
+    chids = [ca.create_channel(n, connect=False, auto_cb=False) for n in op["pvs"]]
+    ok = all(ca.connect_channel(c, timeout=op.get("timeout", 5.0)) for c in chids)
+    elapsed = time.perf_counter() - t0
+    for c in chids:
+        ca.clear_channel(c)
+    ca.poll()
+    if not ok:
+        raise RuntimeError("not every channel connected")
+    return {"elapsed_ms": elapsed * 1000}
+
+
 def op_bench_monitor(op):
     """Counts updates of a PV the caller changes after the ready line, until the value `last` arrives."""
     chid = channel(op["pv"])
@@ -158,7 +172,7 @@ def op_bench_monitor(op):
 
     sub = ca.create_subscription(chid, use_time=True, mask=dbr.DBE_VALUE, callback=callback)
     ca.poll(evt=1e-3, iot=0.05)
-    state.update(n=0, first=None)
+    state.update(n=0, first=None, end=None)
     emit({"ready": op["index"]})
     deadline = time.time() + op.get("timeout", 30.0)
     while state["end"] is None and time.time() < deadline:
@@ -175,6 +189,7 @@ OPS = {
     "put": op_put,
     "monitor": op_monitor,
     "bench_get": op_bench_get,
+    "bench_connect": op_bench_connect,
     "bench_monitor": op_bench_monitor,
 }
 
