@@ -7,7 +7,11 @@ import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { CaInvalidArgumentError, ChannelAccessError } from "../core/errors.ts";
 
-export const PYEPICS_PYTHON = "/usr/bin/python3";
+/**
+ * The Python that has pyepics.
+ * @default SKYLOOP_PYEPICS_PYTHON, else /usr/bin/python3 (where Debian's python3-pyepics installs it)
+ */
+export const PYEPICS_PYTHON = process.env.SKYLOOP_PYEPICS_PYTHON || "/usr/bin/python3";
 export const PYEPICS_DRIVER = fileURLToPath(new URL("./pyepics_driver.py", import.meta.url));
 
 /** One operation of the driver (see pyepics_driver.py for the fields each takes). */
