@@ -4,8 +4,13 @@
  */
 import { Command, CommanderError } from "commander";
 import { registerAgentCommands } from "./commands/agent.ts";
+import { registerCaCommand } from "./commands/ca.ts";
 import { registerCampaignCommands } from "./commands/campaign.ts";
+import { registerExampleCommand } from "./commands/example.ts";
+import { registerHwtestCommand } from "./commands/hwtest.ts";
+import { registerIocCommand } from "./commands/ioc.ts";
 import { registerPlanCommands } from "./commands/plan.ts";
+import { registerWatchCommand } from "./commands/watch.ts";
 import { reportFailure } from "./failure.ts";
 
 export function buildProgram(): Command {
@@ -17,6 +22,11 @@ export function buildProgram(): Command {
   registerPlanCommands(program);
   registerCampaignCommands(program);
   registerAgentCommands(program);
+  registerExampleCommand(program);
+  registerIocCommand(program);
+  registerCaCommand(program);
+  registerHwtestCommand(program);
+  registerWatchCommand(program);
   return program;
 }
 
