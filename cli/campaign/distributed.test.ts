@@ -154,7 +154,8 @@ describe("a distributed campaign: NATS JetStream, ZeroMQ over tcp, the agent in 
     ]);
     expect(summary).toMatchObject({ exit_status: "success", stop_reason: "target", embedded: false, rejected: 0 });
     expect(summary.final_rms).toBeLessThanOrEqual(0.003);
-    expect(summary.engine_rejections.map((r) => r.reason)).toEqual(reasons.slice(0, 6));
+    // Each came on its own connection: the engine heard them in any order.
+    expect(summary.engine_rejections.map((r) => r.reason).sort()).toEqual(reasons.slice(0, 6).sort());
     expect(summary.refused_agents.length).toBeGreaterThan(0);
     expect(summary.refused_agents[0]).toMatch(/^CURVE handshake from .* refused: client key .* is not allowed$/);
     expect(await storedDocuments()).toEqual(writtenDocuments(summary));
