@@ -50,9 +50,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("AgentRegistry built-ins", () => {
   const sim = new RingSimulator({ lattice: smallRingLattice() });
 
-  it("registers svd-orbit, bayes-opt, grid, random and peak by default", async () => {
+  it("registers svd-orbit, rl-orbit, bayes-opt, grid, random and peak by default", async () => {
     const registry = new AgentRegistry();
-    expect(registry.kinds()).toEqual(["bayes-opt", "grid", "peak", "random", "svd-orbit"]);
+    expect(registry.kinds()).toEqual(["bayes-opt", "grid", "peak", "random", "rl-orbit", "svd-orbit"]);
     const svd = await registry.create({ kind: "svd-orbit", name: "orbit-x", settings: { correctors: sim.correctorNames, bpms: ["orbit"], response: matrixToRows(sim.nominalResponse()) } });
     expect(svd).toBeInstanceOf(SvdOrbitAgent);
     expect(svd.name).toBe("orbit-x");
@@ -77,8 +77,8 @@ describe("AgentRegistry built-ins", () => {
   it("refuses an unknown kind, listing the known ones", async () => {
     const registry = new AgentRegistry();
     await expect(registry.create({ kind: "svd-orbt" })).rejects.toThrow(InvalidArgumentError);
-    await expect(registry.create({ kind: "svd-orbt" })).rejects.toThrow('unknown agent kind "svd-orbt"; registered kinds: bayes-opt, grid, peak, random, svd-orbit');
-    await expect(registry.create({ settings: {} } as never)).rejects.toThrow('an agent spec needs "kind" (one of bayes-opt, grid, peak, random, svd-orbit) or "module", got {"settings":{}}');
+    await expect(registry.create({ kind: "svd-orbt" })).rejects.toThrow('unknown agent kind "svd-orbt"; registered kinds: bayes-opt, grid, peak, random, rl-orbit, svd-orbit');
+    await expect(registry.create({ settings: {} } as never)).rejects.toThrow('an agent spec needs "kind" (one of bayes-opt, grid, peak, random, rl-orbit, svd-orbit) or "module", got {"settings":{}}');
   });
 
   it("binds factories in the given container, one token per kind, and can replace one", () => {
@@ -91,6 +91,11 @@ describe("AgentRegistry built-ins", () => {
     expect(() => registry.register("grid", () => grid)).toThrow('agent kind "grid" is already registered; pass {replace: true} to override it');
     registry.register("grid", () => grid, { replace: true });
     expect(registry.createRegistered("grid", {})).toBe(grid);
+    // The same factory again (a module's own register helper beside the built-in) changes nothing.
+    const factory = container.get(agentFactoryToken("grid"));
+    registry.register("grid", factory);
+    expect(registry.createRegistered("grid", {})).toBe(grid);
+    expect(() => registry.register("grid", () => grid)).toThrow('agent kind "grid" is already registered; pass {replace: true} to override it');
     expect(() => registry.register("my agent", () => grid)).toThrow(`agent kind "my agent" may hold only letters, digits, '_', '.' and '-'`);
   });
 

@@ -6,6 +6,7 @@ import { BAYES_OPT_KIND, BayesOptAgent } from "./bo/agent.ts";
 import { isAgent, type Agent, type AgentSpec, type ModuleAgentSpec } from "./core/agent.ts";
 import { AgentLoadError } from "./core/errors.ts";
 import { GRID_KIND, GridSearchAgent } from "./search/grid.ts";
+import { RL_ORBIT_KIND, rlOrbitFactory } from "./rl/agent.ts";
 import { PEAK_KIND, PeakSearchAgent } from "./search/peak.ts";
 import { RANDOM_KIND, RandomSearchAgent } from "./search/random.ts";
 import { SVD_ORBIT_KIND, SvdOrbitAgent } from "./svd/agent.ts";
@@ -42,6 +43,8 @@ export const BUILTIN_AGENTS: Readonly<Record<string, AgentFactory>> = {
   [GRID_KIND]: (settings, c) => GridSearchAgent.fromSettings(settings, c.name),
   [RANDOM_KIND]: (settings, c) => RandomSearchAgent.fromSettings(settings, c.name),
   [PEAK_KIND]: (settings, c) => PeakSearchAgent.fromSettings(settings, c.name),
+  // The trained policy runs in plain JavaScript: building this agent loads no TensorFlow.js.
+  [RL_ORBIT_KIND]: rlOrbitFactory,
 };
 
 export interface AgentRegistryOptions {
@@ -80,12 +83,17 @@ export class AgentRegistry {
     if (options.builtins ?? true) for (const [kind, factory] of Object.entries(BUILTIN_AGENTS)) this.register(kind, factory);
   }
 
-  /** Adds a kind; `replace` allows overriding an existing one (a built-in included). */
+  /**
+   * Adds a kind; `replace` allows overriding an existing one (a built-in included). Registering a kind again
+   * with the very factory it already has changes nothing (a module's own `register...` helper next to the
+   * built-in).
+   */
   register(kind: string, factory: AgentFactory, options: { replace?: boolean } = {}): void {
     if (!KIND_PATTERN.test(kind)) throw new InvalidArgumentError(`agent kind ${JSON.stringify(kind)} may hold only letters, digits, '_', '.' and '-'`, kind);
     if (typeof factory !== "function") throw new InvalidArgumentError(`the factory of agent kind "${kind}" must be a function`, factory);
     const token = agentFactoryToken(kind);
     if (this.container.isBound(token)) {
+      if (!options.replace && this.known.has(kind) && this.container.get(token) === factory) return;
       if (!options.replace) throw new InvalidArgumentError(`agent kind "${kind}" is already registered; pass {replace: true} to override it`, kind);
       this.container.unbind(token);
     }
