@@ -41,5 +41,7 @@ export type {
   SuggestionReply,
   SuggestionRequest,
 } from "./wire.ts";
+export { encodeTrainingProgress, parseTrainingProgress, trainingSubject, trainingWildcard, validateTrainingProgress } from "./training.ts";
+export type { TrainingProgress } from "./training.ts";
 export { BenchmarkLossError, benchJetStream, benchSuggestionRoundTrip } from "./bench.ts";
 export type { BenchJetStreamOptions, BenchJetStreamResult, BenchSuggestionOptions, BenchSuggestionResult } from "./bench.ts";

@@ -9,7 +9,7 @@ import type { InProcessBus } from "../bridge/documents/in_process_bus.ts";
 import type { DecisionRecord } from "../bridge/wire.ts";
 import type { NamedDocument } from "../engine/documents/types.ts";
 import type { EngineStatus } from "./control.ts";
-import type { TrainingProgress } from "./training.ts";
+import type { TrainingProgress } from "../bridge/training.ts";
 
 export type WatchInput =
   | { readonly kind: "document"; readonly doc: NamedDocument }

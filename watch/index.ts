@@ -58,7 +58,7 @@ export {
   trainingSubject,
   trainingWildcard,
   validateTrainingProgress,
-} from "./training.ts";
-export type { TrainingProgress } from "./training.ts";
+} from "../bridge/training.ts";
+export type { TrainingProgress } from "../bridge/training.ts";
 export { DEFAULT_TUI_PRECISION, WatchTui, formatLatency } from "./tui.ts";
 export type { WatchTuiOptions } from "./tui.ts";

@@ -14,7 +14,7 @@ import type { DocumentStreamOptions } from "../bridge/documents/stream.ts";
 import { documentSubject, parseDecisionRecord, parseDocumentPair, requireSubjectToken } from "../bridge/wire.ts";
 import { InvalidArgumentError } from "../engine/errors.ts";
 import type { WatchFeed, WatchInput } from "./feed.ts";
-import { parseTrainingProgress, trainingWildcard } from "./training.ts";
+import { parseTrainingProgress, trainingWildcard } from "../bridge/training.ts";
 
 /** Documents read back from the stream when the feed starts: enough for a long run and the ones before it. */
 export const DEFAULT_CATCH_UP_DOCUMENTS = 20_000;

@@ -12,7 +12,7 @@ import type { DataKey, Event, EventDescriptor, EventPage, NamedDocument, RunStar
 import { InvalidArgumentError } from "../engine/errors.ts";
 import type { EngineStatus } from "./control.ts";
 import type { WatchInput } from "./feed.ts";
-import type { TrainingProgress } from "./training.ts";
+import type { TrainingProgress } from "../bridge/training.ts";
 
 export const DEFAULT_MAX_RUNS = 20;
 export const DEFAULT_MAX_POINTS = 5_000;

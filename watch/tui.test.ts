@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { WIRE_VERSION } from "../bridge/wire.ts";
 import { WireFormatError } from "../bridge/errors.ts";
 import { orbitRun } from "./test/documents.ts";
-import { parseTrainingProgress, trainingSubject } from "./training.ts";
+import { parseTrainingProgress, trainingSubject } from "../bridge/training.ts";
 import { WatchTui, formatLatency } from "./tui.ts";
 
 class StringSink {

@@ -10,7 +10,7 @@ import type { TextSink } from "../engine/callbacks/sink.ts";
 import type { RunStart } from "../engine/documents/types.ts";
 import type { EngineStatus } from "./control.ts";
 import type { WatchFeed, WatchInput } from "./feed.ts";
-import type { TrainingProgress } from "./training.ts";
+import type { TrainingProgress } from "../bridge/training.ts";
 
 export interface WatchTuiOptions {
   /** @default process.stdout */

@@ -15,8 +15,8 @@ import type { WatchSnapshot } from "./state.ts";
 import { until } from "./test/browser.ts";
 import { demoCampaign } from "./test/demo_campaign.ts";
 import type { DemoCampaign } from "./test/demo_campaign.ts";
-import { encodeTrainingProgress, trainingSubject } from "./training.ts";
-import type { TrainingProgress } from "./training.ts";
+import { encodeTrainingProgress, trainingSubject } from "../bridge/training.ts";
+import type { TrainingProgress } from "../bridge/training.ts";
 
 const TOKEN = "nats-watch-token";
 const INSTRUMENT = "ring1";

@@ -7,11 +7,11 @@
  *  "episode": 42, "reward": -3.1, "rms": 0.052, "steps_per_s": 1830, "steps": 8400, "loss": 0.012}
  * ```
  *
- * This module depends only on `bridge/` so the shape can move into `bridge/wire.ts` unchanged, where `agents/`
- * can import it.
+ * It lives in `bridge/` with the other wire shapes: a trainer (`skyloop agent train --nats`) publishes it and
+ * `watch/` shows it.
  */
-import { WireFormatError } from "../bridge/errors.ts";
-import { WIRE_VERSION, encodeJson, parseJson, requireSubjectToken } from "../bridge/wire.ts";
+import { WireFormatError } from "./errors.ts";
+import { WIRE_VERSION, encodeJson, parseJson, requireSubjectToken } from "./wire.ts";
 
 export interface TrainingProgress {
   v: typeof WIRE_VERSION;
