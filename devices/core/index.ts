@@ -16,7 +16,7 @@ export {
   type MockSignalOptions,
   mockBackendFromOptions,
 } from "./mock_signal_backend.ts";
-export { mulberry32, hashSeed, SeededRandom } from "./random.ts";
+export { Rng, type RngState } from "./random.ts";
 export { Signal, SignalR, SignalW, SignalRW, SignalX, type SignalOptions, type ReadOptions } from "./signal.ts";
 export {
   type SignalBackend,

@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError } from "../../engine/errors.ts";
 import { computedSignalR } from "../core/computed_signal_backend.ts";
-import { SeededRandom } from "../core/random.ts";
+import { Rng } from "../core/random.ts";
 import type { SignalR } from "../core/signal.ts";
 import { Kind, StandardReadable } from "../core/standard_readable.ts";
 
@@ -53,11 +53,11 @@ export class SimBeamCurrent extends StandardReadable {
     if (!(o.topUpPeriodS >= 0)) throw new InvalidArgumentError(`topUpPeriodS must be >= 0, got ${o.topUpPeriodS}`, o.topUpPeriodS);
     const clock = o.clock ?? (() => performance.now());
     const start = clock();
-    const rng = new SeededRandom(o.seed);
+    const rng = new Rng(o.seed);
     this.current = computedSignalR(
       () => {
         const clean = beamCurrentAt((clock() - start) / 1000, o.current, o.lifetimeHours, o.topUpPeriodS);
-        return o.noiseSigma > 0 ? clean + rng.normal(0, o.noiseSigma) : clean;
+        return o.noiseSigma > 0 ? clean + rng.gaussian(0, o.noiseSigma) : clean;
       },
       { units: o.units, precision: 3 },
     );

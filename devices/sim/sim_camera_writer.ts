@@ -30,7 +30,7 @@ import type {
   Triggerable,
   WritesExternalAssets,
 } from "../../engine/protocols.ts";
-import { SeededRandom } from "../core/random.ts";
+import { Rng } from "../core/random.ts";
 import type { SignalR, SignalRW } from "../core/signal.ts";
 import { softSignalRAndSetter, softSignalRW } from "../core/signal_factories.ts";
 import { nowSeconds } from "../core/soft_signal_backend.ts";
@@ -119,7 +119,7 @@ export class SimCameraWriter
   readonly #setSum: (v: number) => void;
   readonly #position: SignalR<number> | undefined;
   readonly #o: Required<Omit<SimCameraWriterOptions, "motor" | "directory" | "name">>;
-  readonly #rng: SeededRandom;
+  readonly #rng: Rng;
   #file: FrameFile | undefined;
   /** The file of the last staging or fly, kept after closing so its documents can still be collected. */
   #last: FrameFile | undefined;
@@ -147,7 +147,7 @@ export class SimCameraWriter
     const { motor, directory: _d, name: _n, ...rest } = o;
     this.#o = rest as Required<Omit<SimCameraWriterOptions, "motor" | "directory" | "name">>;
     this.#position = motor === undefined ? undefined : "user_readback" in motor ? motor.user_readback : motor;
-    this.#rng = new SeededRandom(o.seed);
+    this.#rng = new Rng(o.seed);
     [this.sum, this.#setSum] = softSignalRAndSetter(0, { units: "counts", precision: 1 });
     this.acquire_time = softSignalRW(o.acquireTime, { units: "s" });
     this.addReadables(Kind.hinted, [this.sum]);
@@ -350,7 +350,7 @@ export class SimCameraWriter
     for (let y = 0; y < height; y++) {
       for (let x = 0; x < width; x++) {
         let v = this.#o.amplitude * Math.exp(-((x - x0) ** 2 + (y - y0) ** 2) / s2);
-        if (this.#o.noiseSigma > 0) v += this.#rng.normal(0, this.#o.noiseSigma);
+        if (this.#o.noiseSigma > 0) v += this.#rng.gaussian(0, this.#o.noiseSigma);
         frame[y * width + x] = v;
         sum += frame[y * width + x]!;
       }

@@ -5,7 +5,7 @@
  */
 import { InvalidArgumentError } from "../../engine/errors.ts";
 import type { Triggerable } from "../../engine/protocols.ts";
-import { SeededRandom } from "../core/random.ts";
+import { Rng } from "../core/random.ts";
 import type { SignalR, SignalRW } from "../core/signal.ts";
 import { softSignalRAndSetter, softSignalRW } from "../core/signal_factories.ts";
 import { Kind, StandardReadable } from "../core/standard_readable.ts";
@@ -63,7 +63,7 @@ export class SimDetector extends StandardReadable implements Triggerable {
   readonly #compute: (inputs: readonly number[]) => number;
   readonly #noise: NoiseKind;
   readonly #sigma: number;
-  readonly #rng: SeededRandom;
+  readonly #rng: Rng;
   readonly #timeScale: number;
 
   constructor(options: SimDetectorOptions) {
@@ -79,7 +79,7 @@ export class SimDetector extends StandardReadable implements Triggerable {
     this.#compute = o.compute;
     this.#noise = o.noise;
     this.#sigma = o.noiseSigma;
-    this.#rng = new SeededRandom(o.seed);
+    this.#rng = new Rng(o.seed);
     this.#timeScale = o.timeScale;
     this.addReadables(Kind.hinted, [this.value]);
     this.addReadables(Kind.config, [this.acquire_time]);
@@ -115,7 +115,7 @@ export class SimDetector extends StandardReadable implements Triggerable {
   #publish(inputs: readonly number[]): void {
     const clean = this.#compute(inputs);
     let v = clean;
-    if (this.#noise === NoiseKind.gaussian) v = clean + this.#rng.normal(0, this.#sigma);
+    if (this.#noise === NoiseKind.gaussian) v = clean + this.#rng.gaussian(0, this.#sigma);
     else if (this.#noise === NoiseKind.poisson) v = this.#rng.poisson(Math.max(0, clean));
     this.#setValue(v);
   }
