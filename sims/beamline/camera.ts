@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from "../../engine/errors.ts";
 import type { Rng } from "../math/rng.ts";
+import { normalCdf } from "../math/special.ts";
 
 export interface CameraOptions {
   /** @default 64 */
@@ -47,22 +48,12 @@ export interface Spot {
 function pixelFractions(n: number, pixel: number, centre: number, sigma: number, out: Float64Array): void {
   // Integrate the Gaussian over each pixel so a spot narrower than a pixel keeps its total.
   const x0 = -(n * pixel) / 2;
-  const erfArg = (x: number): number => (x - centre) / (sigma * Math.SQRT2);
-  let prev = 0.5 * (1 + erfApprox(erfArg(x0)));
+  let prev = normalCdf((x0 - centre) / sigma);
   for (let i = 0; i < n; i++) {
-    const next = 0.5 * (1 + erfApprox(erfArg(x0 + (i + 1) * pixel)));
+    const next = normalCdf((x0 + (i + 1) * pixel - centre) / sigma);
     out[i] = next - prev;
     prev = next;
   }
-}
-
-function erfApprox(x: number): number {
-  // Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7) keeps frame synthesis cheap.
-  const s = x < 0 ? -1 : 1;
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.3275911 * z);
-  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-z * z);
-  return s * y;
 }
 
 /** An areaDetector-like camera: a Gaussian spot, shot noise, dark level, read noise and ADC saturation. */
