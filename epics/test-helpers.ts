@@ -1,4 +1,5 @@
 import { expect } from "vitest";
+import { CaTimeoutError } from "./core/errors.ts";
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
@@ -33,11 +34,17 @@ function checkError(caught: unknown, cls: ErrorClass, message: string | RegExp):
   return err;
 }
 
-/** Polls `condition` until it holds; fails naming `what` after `timeoutMs`. */
+// Taken before any test installs fake timers, so waitFor keeps polling in real time under them.
+const realSetTimeout = globalThis.setTimeout;
+
+/**
+ * Polls `condition` until it holds; fails naming `what` after `timeoutMs` of real time (with fake timers
+ * installed, for what still happens for real: datagrams, sockets).
+ */
 export async function waitFor(condition: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
+    if (Date.now() > deadline) throw new CaTimeoutError(`waiting for ${what}`, timeoutMs);
+    await new Promise((r) => realSetTimeout(r, 2));
   }
 }

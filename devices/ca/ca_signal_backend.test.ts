@@ -13,6 +13,7 @@ import type { Reading } from "../../engine/protocols.ts";
 import { Device } from "../core/device.ts";
 import type { SignalR, SignalRW } from "../core/signal.ts";
 import { signalR, signalRW } from "../core/signal_factories.ts";
+import { waitFor } from "../../epics/test-helpers.ts";
 import { assertDescribeMatchesRead } from "../testing.ts";
 import { CaSignalBackend } from "./ca_signal_backend.ts";
 import { registerCaBackend } from "./register.ts";
@@ -180,10 +181,10 @@ describe("CaSignalBackend over a CA server", () => {
     const s = await connected(signalR<number>("ca://T:DBL"));
     const seen: Reading<number>[] = [];
     const off = s.subscribeReading((r) => seen.push(r));
-    await waitUntil(() => seen.length >= 1);
+    await waitFor(() => seen.length >= 1, "a first monitor update");
     expect(seen[0]!.value).toBe(pvs.dbl.value);
     pvs.dbl.set(12);
-    await waitUntil(() => seen.some((r) => r.value === 12));
+    await waitFor(() => seen.some((r) => r.value === 12), "the monitor update with 12");
     expect(seen.find((r) => r.value === 12)!.alarm_severity).toBe(AlarmSeverity.MINOR);
     // While monitored, reads come from the cache.
     expect((await s.read())[""]!.value).toBe(12);
@@ -196,7 +197,7 @@ describe("CaSignalBackend over a CA server", () => {
     const seen: string[] = [];
     backend.setCallback((r) => seen.push(r.value));
     await backend.connect(2000);
-    await waitUntil(() => seen.length >= 1);
+    await waitFor(() => seen.length >= 1, "a first monitor update");
     expect(seen[0]).toBe("hello");
     backend.setCallback(undefined);
   });
@@ -237,11 +238,3 @@ describe("CaSignalBackend over a CA server", () => {
     await expect(read).rejects.toThrow("ca://T:DBL is not connected: connect its signal or device first");
   });
 });
-
-async function waitUntil(condition: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new InvalidArgumentError(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}

@@ -1,4 +1,5 @@
 import { createSocket, type Socket } from "node:dgram";
+import sinon from "sinon";
 import { afterEach, describe, expect, it } from "vitest";
 import { Broadcaster } from "../../core/broadcaster.ts";
 import { SearchRequest, SearchResponse, VersionRequest } from "../../core/commands/index.ts";
@@ -42,30 +43,35 @@ describe("SearchEngine", () => {
   it("retries with doubling delays up to the ceiling and stops once answered", async () => {
     const s = await sink();
     const found: string[] = [];
-    const engine = new SearchEngine({
-      targets: [{ host: "127.0.0.1", port: s.port }],
-      firstRetryMs: 10,
-      maxPeriodMs: 80,
-      onFound: (cid, host, port) => found.push(`${cid}@${host}:${port}`),
-    });
-    engines.push(engine);
-    engine.search("MISSING", 7);
-    await waitFor(() => s.arrivals.length >= 7, "seven search rounds");
-    const t = s.arrivals.map((a) => a.at - s.arrivals[1]!.at);
-    // Nominal schedule after the first retry: +20, +60, +140, then every 80 ms. Timers never fire early
-    // (the first datagram may leave late, so it is not a reference); load can only make them late.
-    expect(t[2]).toBeGreaterThanOrEqual(18);
-    expect(t[3]).toBeGreaterThanOrEqual(55);
-    expect(t[4]).toBeGreaterThanOrEqual(130);
-    expect(Math.min(t[5]! - t[4]!, t[6]! - t[5]!)).toBeLessThan(160);
-    // Answer it: the engine reports the server and stops searching.
-    const reply = new Broadcaster({ role: Role.SERVER }).send([new SearchResponse(5999, 7)]);
-    s.socket.send(reply[0]!, engine.localPort, "127.0.0.1");
-    await waitFor(() => found.length === 1, "the found callback");
-    expect(found).toEqual(["7@127.0.0.1:5999"]);
-    const rounds = s.arrivals.length;
-    await new Promise((r) => setTimeout(r, 200));
-    expect(s.arrivals.length).toBe(rounds);
-    expect(engine.pendingCount).toBe(0);
+    // Simulated time: the schedule is exact however loaded the machine; datagrams still travel for real.
+    const clock = sinon.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
+    try {
+      const engine = new SearchEngine({
+        targets: [{ host: "127.0.0.1", port: s.port }],
+        firstRetryMs: 10,
+        maxPeriodMs: 80,
+        onFound: (cid, host, port) => found.push(`${cid}@${host}:${port}`),
+      });
+      engines.push(engine);
+      engine.search("MISSING", 7);
+      await waitFor(() => s.arrivals.length === 1, "the first search");
+      // After the first retry the delays double (20, 40) up to the ceiling, then every 80 ms.
+      for (const [i, step] of [10, 20, 40, 80, 80, 80].entries()) {
+        await clock.tickAsync(step);
+        await waitFor(() => s.arrivals.length === i + 2, `search round ${i + 2}`);
+      }
+      expect(s.arrivals.map((a) => a.at)).toEqual([0, 10, 30, 70, 150, 230, 310]);
+      // Answer it: the engine reports the server and stops searching.
+      const reply = new Broadcaster({ role: Role.SERVER }).send([new SearchResponse(5999, 7)]);
+      s.socket.send(reply[0]!, engine.localPort, "127.0.0.1");
+      await waitFor(() => found.length === 1, "the found callback");
+      expect(found).toEqual(["7@127.0.0.1:5999"]);
+      await clock.tickAsync(200);
+      await new Promise((r) => setImmediate(r));
+      expect(s.arrivals.length).toBe(7);
+      expect(engine.pendingCount).toBe(0);
+    } finally {
+      clock.restore();
+    }
   });
 });
