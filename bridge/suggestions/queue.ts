@@ -28,6 +28,14 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
     else this.items.push(item);
   }
 
+  /** Takes `item` out if it is still waiting; false when it was taken already (or never queued). */
+  remove(item: T): boolean {
+    const i = this.items.indexOf(item);
+    if (i < 0) return false;
+    this.items.splice(i, 1);
+    return true;
+  }
+
   /** The oldest item, waiting for one up to `timeoutMs` (forever when undefined). */
   take(timeoutMs?: number): Promise<T> {
     if (this.items.length > 0) return Promise.resolve(this.items.shift()!);

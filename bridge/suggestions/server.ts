@@ -134,6 +134,8 @@ export class SuggestionServer implements AsyncIterable<Suggestion> {
   private readonly maxBytes: number;
   private sending: Promise<unknown> = Promise.resolve();
   private heartbeatTimer: NodeJS.Timeout | undefined;
+  /** "accepted" mode: the timers that answer no for the engine; cleared on close so none outlives the server. */
+  private readonly acceptTimers = new Set<NodeJS.Timeout>();
   private heartbeatSeq = 0;
   private closed = false;
   private zap: { handler: ZapHandler; domain: string } | undefined;
@@ -224,6 +226,8 @@ export class SuggestionServer implements AsyncIterable<Suggestion> {
     if (this.closed) return;
     this.closed = true;
     if (this.heartbeatTimer !== undefined) clearInterval(this.heartbeatTimer);
+    for (const t of this.acceptTimers) clearTimeout(t);
+    this.acceptTimers.clear();
     this.zap?.handler.unregister(this.zap.domain);
     await this.sending.catch(() => undefined);
     this.socket.close();
@@ -258,8 +262,7 @@ export class SuggestionServer implements AsyncIterable<Suggestion> {
       this.refuse(routingId, undefined, recoverId(payload), reason);
       return;
     }
-    const agent = message.type === MessageType.Heartbeat ? message.agent : message.agent;
-    if (agent !== undefined) this.heard(agent, routingId);
+    if (message.agent !== undefined) this.heard(message.agent, routingId);
     if (message.type === MessageType.Heartbeat) return;
     const request = message as SuggestionRequest;
     const reason = this.validator.check(request);
@@ -282,7 +285,10 @@ export class SuggestionServer implements AsyncIterable<Suggestion> {
     const answer = (ok: boolean, reason?: string): void => {
       if (answered || !waitForEngine) return;
       answered = true;
-      if (timer !== undefined) clearTimeout(timer);
+      if (timer !== undefined) {
+        clearTimeout(timer);
+        this.acceptTimers.delete(timer);
+      }
       if (ok) this.reply(routingId, { v: WIRE_VERSION, id: request.id, ok: true });
       else this.refuse(routingId, request.agent, request.id, reason ?? "refused by the engine");
     };
@@ -296,7 +302,12 @@ export class SuggestionServer implements AsyncIterable<Suggestion> {
     };
     if (waitForEngine) {
       const limit = this.options.acceptTimeoutMs ?? DEFAULT_ACCEPT_TIMEOUT_MS;
-      timer = setTimeout(() => answer(false, `the engine did not take the suggestion within ${limit} ms`), limit);
+      timer = setTimeout(() => {
+        // The agent is told no, so the suggestion must not be taken and acted on afterwards.
+        this.queue.remove(suggestion);
+        answer(false, `the engine did not take the suggestion within ${limit} ms`);
+      }, limit);
+      this.acceptTimers.add(timer);
     } else {
       this.reply(routingId, { v: WIRE_VERSION, id: request.id, ok: true });
     }

@@ -131,6 +131,8 @@ describe("SuggestionServer and SuggestionClient over tcp", () => {
 
     const third = agent.suggest({ id: "a3", plan: "grid_scan", points: { x: 3 } });
     expect(await third).toEqual({ v: 1, id: "a3", ok: false, reason: "the engine did not take the suggestion within 300 ms" });
+    // Refused to the agent, so gone from the engine's queue too.
+    expect(server.queued).toBe(0);
   });
 
   it("take() fails with TimeoutError when no suggestion comes", async () => {
