@@ -3,12 +3,15 @@
  * file may leave to the instrument: an orbit corrector's `response: model` (the simulated ring's nominal
  * response, rows and columns in the order of the agent's BPM fields and correctors), `response: measured`
  * (the model until the orbit response run replaces it), its correctors (the plan's movables) and their limits
- * (the devices' own).
+ * (the devices' own). The RL orbit corrector takes its correctors from the plan too, and a `checkpoint`
+ * relative to the campaign file (absent: the one shipped with skyloop).
  */
+import { dirname, isAbsolute, resolve } from "node:path";
 import { Container } from "inversify";
 import { AGENT_REGISTRY, bindAgentRegistry } from "../../agents/registry.ts";
 import type { AgentRegistry } from "../../agents/registry.ts";
 import type { Agent, AgentSpec } from "../../agents/core/agent.ts";
+import { RL_ORBIT_KIND } from "../../agents/rl/agent.ts";
 import { SVD_ORBIT_KIND } from "../../agents/svd/agent.ts";
 import { ConfigError } from "../../engine/errors.ts";
 import type { RingSimulator } from "../../sims/ring/simulator.ts";
@@ -56,6 +59,12 @@ export interface AgentSetupContext {
 /** The settings as the agent takes them, with what the campaign left to the instrument filled in. */
 export function agentSettings(config: CampaignConfig, context: AgentSetupContext): Record<string, unknown> {
   const settings: Record<string, unknown> = { ...config.agent.settings };
+  if (config.agent.kind === RL_ORBIT_KIND) {
+    if (settings.correctors === undefined) settings.correctors = [...config.plan.movables];
+    const checkpoint = settings.checkpoint;
+    if (typeof checkpoint === "string" && !isAbsolute(checkpoint)) settings.checkpoint = resolve(dirname(resolve(config.file)), checkpoint);
+    return settings;
+  }
   if (config.agent.kind !== SVD_ORBIT_KIND) return settings;
   if (settings.correctors === undefined) settings.correctors = [...config.plan.movables];
   const response = settings.response;

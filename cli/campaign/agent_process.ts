@@ -34,7 +34,9 @@ export async function runAgentProcess(config: CampaignConfig, options: AgentProc
     throw new ConfigError(config.file, `field "bus": "skyloop agent run" needs a bus (nats, suggestions); without one, "skyloop campaign run" runs the agent in-process`);
   }
   const profile = await campaignProfile(config);
-  const sims = buildSimulators(profile);
+  // Real PVs may come without a simulation section: then there is no model to take a response from.
+  const simulated = config.instrument.target !== "ca" || Object.keys(profile.simulation ?? {}).length > 0;
+  const sims = simulated ? buildSimulators(profile) : { ring: undefined, tables: [] };
   const ring = sims.ring;
   const limits = new Map<string, readonly [number, number]>();
   if (ring !== undefined) {

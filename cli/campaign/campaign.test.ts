@@ -88,6 +88,42 @@ describe("an embedded campaign (in-process bus, inproc ZeroMQ, the agent in the 
   });
 });
 
+describe("the trained RL agent in a campaign, like any other agent", () => {
+  it("examples/orbit-rl.yaml corrects the in-process ring to the target from the shipped checkpoint", async () => {
+    const file = example("orbit-rl.yaml");
+    const summary = await runCampaign(await loadCampaign(file), { ...quiet, metadataFile: join(tempDir(), "md.json") });
+    expect(summary).toMatchObject({ exit_status: "success", stop_reason: "target", agent: "rl", target: "sim", embedded: true, rejected: 0, engine_rejections: [] });
+    expect(summary.initial_rms).toBeGreaterThan(0.1);
+    expect(summary.final_rms).toBeLessThanOrEqual(0.003);
+    expect(summary.iterations).toBeLessThanOrEqual(10);
+    expect(summary.decisions).toBe(summary.points);
+    const start = documentsOf(summary.files).find(([n]) => n === "start")![1] as Record<string, unknown>;
+    expect(start).toMatchObject({ plan_name: "agent_loop", campaign: "orbit-rl", agent: "rl" });
+  });
+});
+
+describe("campaign targets: the soft IOC in this process, over Channel Access", () => {
+  it("orbit-svd reaches its target RMS on the ioc target", async () => {
+    const file = example("orbit-svd.yaml", (c) => (c.instrument.target = "ioc"));
+    const lines: string[] = [];
+    const summary = await runCampaign(await loadCampaign(file), { ...quiet, log: (l) => lines.push(l), metadataFile: join(tempDir(), "md.json") });
+    expect(summary).toMatchObject({ exit_status: "success", stop_reason: "target", target: "ioc", rejected: 0, engine_rejections: [] });
+    expect(summary.initial_rms).toBeGreaterThan(0.1);
+    expect(summary.final_rms).toBeLessThanOrEqual(0.003);
+    expect(lines[0]).toMatch(/^skyloop: orbit-svd: devices on soft IOC on 127\.0\.0\.1:\d+ \(\d+ PVs\) over Channel Access$/);
+    const events = documentsOf(summary.files).filter(([n]) => n === "event").map(([, d]) => d as { data: Record<string, unknown> });
+    expect(events).toHaveLength(summary.points);
+    expect((events[0]!.data["orbit-x"] as number[]).length).toBe(12);
+  });
+
+  it("examples/orbit-rl.yaml reaches its target RMS on the ioc target", async () => {
+    const file = example("orbit-rl.yaml", (c) => (c.instrument.target = "ioc"));
+    const summary = await runCampaign(await loadCampaign(file), { ...quiet, metadataFile: join(tempDir(), "md.json") });
+    expect(summary).toMatchObject({ exit_status: "success", stop_reason: "target", target: "ioc", agent: "rl", rejected: 0, engine_rejections: [] });
+    expect(summary.final_rms).toBeLessThanOrEqual(0.003);
+  });
+});
+
 describe("campaign file errors name the file and the field", () => {
   const base = () => parse(readFileSync(join(ROOT, "examples/orbit-svd.yaml"), "utf8")) as Record<string, any>;
   const cases: [string, (c: Record<string, any>) => void, string][] = [
@@ -99,7 +135,8 @@ describe("campaign file errors name the file and the field", () => {
     ["kind and module both", (c) => (c.agent.module = "./a.ts"), 'field "agent": give exactly one of "kind" (a registered agent) and "module" (a file of your own), got both'],
     ["a target with nothing to compare", (c) => delete c.stop.objective, 'field "stop.target": needs "stop.objective" to compare with'],
     ["a bus without a port", (c) => (c.bus = { nats: "nats://127.0.0.1:4222", suggestions: "tcp://127.0.0.1" }), 'field "bus.suggestions": must be a ZeroMQ endpoint with a port, e.g. tcp://127.0.0.1:5557, got "tcp://127.0.0.1"'],
-    ["an unsupported target", (c) => (c.instrument.target = "ca"), 'field "instrument.target": only "sim" is supported so far ("ca" and "ioc" are planned), got "ca"'],
+    ["an unknown target", (c) => (c.instrument.target = "pva"), 'field "instrument.target": must be one of sim, ioc, ca, got "pva"'],
+    ["simulator settings for real PVs", (c) => (c.instrument.target = "ca"), 'field "instrument.simulation": applies to the simulated targets (sim, ioc), not to real PVs (target "ca"), got {"ring":{"imperfections":"none","disturbances":"typical"}}'],
   ];
   it.each(cases)("%s", (_, edit, message) => {
     const c = base();

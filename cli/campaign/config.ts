@@ -4,7 +4,7 @@
  *
  * ```yaml
  * name: orbit-svd
- * instrument: { profile: ../profiles/sim-ring.yaml, target: sim }
+ * instrument: { profile: ../profiles/sim-ring.yaml, target: sim }   # sim | ioc | ca
  * plan: { mode: per_event, detectors: [orbit], movables: [hcm01a, ...], settle: 0.05, timeout: 10 }
  * agent: { kind: svd-orbit, settings: { bpms: [orbit-x, orbit-y], response: model } }
  * stop: { max_points: 30, objective: { rms: [orbit-x, orbit-y] }, target: { below: 0.002 } }
@@ -17,6 +17,14 @@ import { parse as parseYaml } from "yaml";
 import { ConfigError } from "../../engine/errors.ts";
 
 export const CampaignMode = { PerEvent: "per_event", PerRun: "per_run" } as const;
+
+/**
+ * Where the devices live: the profile's simulators in this process (`sim`), the same simulators served by a
+ * soft IOC in this process and driven over Channel Access (`ioc`), or the real PVs the profile names, found
+ * through the EPICS environment variables (`ca`).
+ */
+export const CampaignTarget = { Sim: "sim", Ioc: "ioc", Ca: "ca" } as const;
+export type CampaignTarget = (typeof CampaignTarget)[keyof typeof CampaignTarget];
 export type CampaignMode = (typeof CampaignMode)[keyof typeof CampaignMode];
 
 export const DEFAULT_CAMPAIGN = {
@@ -73,7 +81,7 @@ export interface CampaignConfig {
   name: string;
   instrument: {
     profile: string;
-    target: "sim";
+    target: CampaignTarget;
     simulation?: Record<string, unknown>;
     setup?: SimulationSetup;
   };
@@ -223,11 +231,11 @@ class Section {
 function readInstrument(root: Section, dir: string): CampaignConfig["instrument"] {
   const s = root.section("instrument");
   const profile = resolve(dir, s.requiredString("profile"));
-  const target = s.choice("target", ["sim", "ca", "ioc"] as const) ?? DEFAULT_CAMPAIGN.target;
-  if (target !== "sim") s.fail("target", `only "sim" is supported so far ("ca" and "ioc" are planned)`);
+  const target = s.choice("target", Object.values(CampaignTarget)) ?? DEFAULT_CAMPAIGN.target;
   const simulation = s.raw("simulation");
   if (simulation !== undefined && !isObject(simulation)) s.fail("simulation", "must be a mapping of simulator -> settings");
-  const out: CampaignConfig["instrument"] = { profile, target: "sim" };
+  if (simulation !== undefined && target === CampaignTarget.Ca) s.fail("simulation", `applies to the simulated targets (sim, ioc), not to real PVs (target "ca")`);
+  const out: CampaignConfig["instrument"] = { profile, target };
   if (simulation !== undefined) out.simulation = simulation as Obj;
   const setup = s.optionalSection("setup");
   if (setup !== undefined) {

@@ -1,7 +1,9 @@
 /**
- * The campaign's instrument: the profile (with the campaign's simulation overrides), built on the `sim`
- * target, its devices found by the names the campaign uses, and the set-up that gives an agent something to
- * do (a distorted orbit).
+ * The campaign's instrument: the profile (with the campaign's simulation overrides) built on the campaign's
+ * target (`sim`: the simulators in-process; `ioc`: the same simulators served by a soft IOC in this process on
+ * a free port, the devices on `ca://` through a client context pointed at it; `ca`: the real PVs, found as the
+ * EPICS variables say), its devices found by the names the campaign uses, and the set-up that gives an agent
+ * something to do (a distorted orbit).
  */
 import { ConfigError } from "../../engine/errors.ts";
 import { hasLimits, isMovable, isReadable } from "../../engine/protocols.ts";
@@ -9,9 +11,15 @@ import type { Movable, Readable } from "../../engine/protocols.ts";
 import type { Device } from "../../devices/core/device.ts";
 import { loadProfile } from "../../devices/profile.ts";
 import type { InstrumentProfile } from "../../devices/profile.ts";
+import { closeSharedCaContext } from "../../devices/ca/context.ts";
+import { registerCaBackend } from "../../devices/ca/register.ts";
+import { backendSchemes } from "../../devices/core/signal_backend.ts";
+import { CaClientContext } from "../../epics/index.ts";
 import { Rng } from "../../sims/math/index.ts";
 import { buildInstrument } from "../../sims/instrument.ts";
-import type { Instrument } from "../../sims/instrument.ts";
+import { startIoc } from "../../sims/ioc/ioc.ts";
+import type { RingSimulator } from "../../sims/ring/simulator.ts";
+import { CampaignTarget } from "./config.ts";
 import type { CampaignConfig } from "./config.ts";
 
 type Obj = Record<string, unknown>;
@@ -89,16 +97,83 @@ export async function movableLimits(config: CampaignConfig, movables: readonly M
   return out;
 }
 
-export async function buildCampaignInstrument(config: CampaignConfig, options: { connect?: boolean } = {}): Promise<Instrument> {
+/** The devices of a campaign and what they talk to; `close` releases sockets, contexts and an IOC. */
+export interface CampaignInstrument {
+  readonly name: string;
+  readonly target: CampaignTarget;
+  readonly devices: Readonly<Record<string, Device>>;
+  /** The simulated ring (sim and ioc): the set-up's distorted orbit and an agent's model response. */
+  readonly ring: RingSimulator | undefined;
+  /** What the devices talk to, for the log. */
+  readonly description: string;
+  close(): Promise<void>;
+}
+
+export async function buildCampaignInstrument(config: CampaignConfig, options: { connect?: boolean } = {}): Promise<CampaignInstrument> {
   const profile = await campaignProfile(config);
-  return buildInstrument(profile, { target: "sim", connect: options.connect ?? true });
+  const connect = options.connect ?? true;
+  switch (config.instrument.target) {
+    case CampaignTarget.Sim: {
+      const inst = await buildInstrument(profile, { target: "sim", connect });
+      return { name: inst.name, target: CampaignTarget.Sim, devices: inst.devices, ring: inst.ring, description: "in-process simulator", close: async () => inst.dispose() };
+    }
+    case CampaignTarget.Ioc:
+      return iocInstrument(config, profile, connect);
+    case CampaignTarget.Ca: {
+      // A composition root that registered the scheme already (with its own context) keeps it.
+      const registered = backendSchemes().includes("ca");
+      const unregister = registered ? () => {} : registerCaBackend();
+      const release = async (): Promise<void> => {
+        unregister();
+        if (!registered) closeSharedCaContext();
+      };
+      try {
+        const inst = await buildInstrument(profile, { target: "ca", connect });
+        return { name: inst.name, target: CampaignTarget.Ca, devices: inst.devices, ring: undefined, description: "real PVs over Channel Access (EPICS_CA_ADDR_LIST and friends)", close: release };
+      } catch (err) {
+        await release();
+        throw err;
+      }
+    }
+  }
+}
+
+/** The profile's simulators behind a soft IOC in this process, reached over Channel Access on loopback only. */
+async function iocInstrument(config: CampaignConfig, profile: InstrumentProfile, connect: boolean): Promise<CampaignInstrument> {
+  const sims = Object.keys(profile.simulation ?? {});
+  const sim = sims.includes("beamline") ? "beamline" : sims.includes("ring") ? "ring" : undefined;
+  if (sim === undefined) throw new ConfigError(config.file, `field "instrument.target": "ioc" serves the profile's simulators, and ${config.instrument.profile} simulates none`);
+  // The campaign's own IOC: no EPICS variables of the shell, no beacons, a free port.
+  const ioc = await startIoc({ sim, profile, port: 0, beaconPeriodMs: 0, env: {} });
+  const context = new CaClientContext({ env: {}, addrList: [`127.0.0.1:${ioc.server.udpPort}`], autoAddrList: false, maxArrayBytes: ioc.maxArrayBytes + 64 });
+  const unregister = registerCaBackend({ context });
+  const close = async (): Promise<void> => {
+    unregister();
+    context.close();
+    closeSharedCaContext();
+    await ioc.close();
+  };
+  try {
+    const inst = await buildInstrument(profile, { target: "ca", connect });
+    return {
+      name: inst.name,
+      target: CampaignTarget.Ioc,
+      devices: inst.devices,
+      ring: ioc.machine.ring,
+      description: `soft IOC on 127.0.0.1:${ioc.server.tcpPort} (${ioc.pvCount} PVs) over Channel Access`,
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
 }
 
 /**
  * The start the campaign asks for: random corrector currents drawn from the set-up's seed (a distorted
  * orbit), then each listed device or signal set and waited for.
  */
-export async function applySetup(config: CampaignConfig, instrument: Instrument): Promise<void> {
+export async function applySetup(config: CampaignConfig, instrument: Pick<CampaignInstrument, "ring" | "devices">): Promise<void> {
   const setup = config.instrument.setup;
   if (setup === undefined) return;
   if (setup.correctorSpread !== undefined) {

@@ -18,6 +18,8 @@ import { AgentState } from "../../bridge/suggestions/server.ts";
 import type { Rejection } from "../../bridge/suggestions/server.ts";
 import { promptWhenPaused } from "../paused_prompt.ts";
 import { createCampaignAgent } from "./agent.ts";
+import { attachCampaignControl } from "./control.ts";
+import type { CampaignControl } from "./control.ts";
 import type { CampaignConfig } from "./config.ts";
 import { applySetup, buildCampaignInstrument, movableLimits, resolveDevices } from "./instrument.ts";
 import { CampaignProgress, objectiveFunction } from "./progress.ts";
@@ -37,12 +39,25 @@ export interface CampaignRunOptions {
   log?: LogSink;
   /** Told after each point, besides the progress line. */
   onPoint?: (progress: AgentLoopProgress) => void;
+  /**
+   * Lets `skyloop watch` pause, resume and abort the campaign with this token (`skyloop.<instrument>.control`
+   * over NATS, an in-process channel embedded). @default no control
+   */
+  controlToken?: string;
+  /** Serve the live page from this process on this port (0: any free one). @default none */
+  watchPort?: number;
+  /** Told the live page's address once it is served. */
+  onWatch?: (url: string) => void;
+  /** Told once the campaign can be controlled (its control listener is up). */
+  onControl?: (control: CampaignControl) => void;
 }
 
 export interface CampaignSummary {
   campaign: string;
   mode: string;
   agent: string;
+  /** Where the devices lived: sim, ioc or ca. */
+  target: string;
   embedded: boolean;
   exit_status: string;
   reason?: string;
@@ -75,7 +90,8 @@ export async function runCampaign(config: CampaignConfig, options: CampaignRunOp
   const cleanup: (() => Promise<void> | void)[] = [];
   try {
     const instrument = await buildCampaignInstrument(config);
-    cleanup.push(() => instrument.dispose());
+    cleanup.push(() => instrument.close());
+    if (instrument.target !== "sim") log(`skyloop: ${config.name}: devices on ${instrument.description}`);
     await applySetup(config, instrument);
     const { detectors, movables } = resolveDevices(config, instrument.devices);
     const limits = await movableLimits(config, movables);
@@ -116,18 +132,34 @@ export async function runCampaign(config: CampaignConfig, options: CampaignRunOp
       await waitForAgent(server, config, options.agentWaitMs ?? 30_000, log);
     }
 
+    const control = await attachCampaignControl({
+      engine: RE,
+      bus,
+      instrument: token,
+      campaign: config.name,
+      token: options.controlToken,
+      watchPort: options.watchPort,
+      decisions$: agentSide?.decisions.records$,
+      log,
+    });
+    cleanup.push(() => control.close());
+    if (control.watchUrl !== undefined) options.onWatch?.(control.watchUrl);
+    if (control.listener !== undefined) options.onControl?.(control);
+
     let responseMeasured = false;
+    const md = { campaign: config.name, agent: config.agent.name };
     if (config.plan.response !== undefined) {
       const r = config.plan.response;
-      await RE.run(orbitResponse({ detectors, correctors: movables, kick: r.kick, settle: r.settle, bipolar: r.bipolar }), { campaign: config.name });
+      await RE.run(orbitResponse({ detectors, correctors: movables, kick: r.kick, settle: r.settle, bipolar: r.bipolar }), md);
       responseMeasured = true;
     }
 
     const progress = new CampaignProgress({ maxPoints: config.stop.maxPoints, stream });
     let pauseReason: string | undefined;
     const disposePrompt = interactive ? promptWhenPaused(RE) : () => undefined;
+    // A pause asked for through the control subject waits to be resumed the same way.
     const pauses = RE.state$.pipe(filter((s) => s === RunEngineState.Paused)).subscribe(() => {
-      if (!interactive) void RE.abort(pauseReason ?? "paused with no one at a terminal to resume").catch(() => undefined);
+      if (!interactive && !control.pausedRemotely) void RE.abort(pauseReason ?? "paused with no one at a terminal to resume").catch(() => undefined);
     });
     const disposeSigint = interactive ? RE.installSigintHandler() : () => undefined;
     let result: Awaited<ReturnType<RunEngine["run"]>>;
@@ -144,7 +176,7 @@ export async function runCampaign(config: CampaignConfig, options: CampaignRunOp
           goal: config.stop.goal,
           ...(config.stop.objective ? { objective: objectiveFunction(config.stop.objective) } : {}),
           ...(config.stop.target ? { target: config.stop.target } : {}),
-          md: { campaign: config.name, agent: config.agent.name },
+          md,
           onPoint: (p) => {
             progress.onPoint(p);
             options.onPoint?.(p);
@@ -172,6 +204,7 @@ export async function runCampaign(config: CampaignConfig, options: CampaignRunOp
       campaign: config.name,
       mode: config.plan.mode,
       agent: config.agent.name,
+      target: config.instrument.target,
       embedded: config.bus === undefined,
       exit_status: result.exitStatus,
       ...(result.reason ? { reason: result.reason } : {}),
