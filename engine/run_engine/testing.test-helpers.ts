@@ -3,7 +3,7 @@
  * a detector, a signal that can be monitored, a flyer.
  */
 import type { AnyDocument, DataKey, DocumentName } from "../documents/types.ts";
-import { LimitError, TimeoutError } from "../errors.ts";
+import { FailedStatusError, LimitError, TimeoutError } from "../errors.ts";
 import type { CollectedPage, Location, Reading, SetOptions, Status, StatusProgress } from "../protocols.ts";
 import { RunEngine } from "./run_engine.ts";
 import type { RunEngineOptions } from "./options.ts";
@@ -113,7 +113,7 @@ export class SoftMotor {
 
   async stop(success = true): Promise<void> {
     this.stopCalls.push(success);
-    this.moving?.finish(success ? undefined : new Error(`${this.name} stopped`));
+    this.moving?.finish(success ? undefined : new FailedStatusError(`${this.name} stopped`));
     this.moving = null;
   }
 

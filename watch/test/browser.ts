@@ -1,6 +1,7 @@
 /** Debian's Chromium driven by playwright-core, as the dashboard tests use it. */
 import { chromium } from "playwright-core";
 import type { Browser } from "playwright-core";
+import { TimeoutError } from "../../engine/errors.ts";
 
 export const CHROMIUM = process.env.SKYLOOP_CHROMIUM ?? "/usr/bin/chromium";
 
@@ -27,7 +28,7 @@ export function launchChromium(): Promise<Browser> {
 export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) throw new TimeoutError(`waiting for ${what}`, timeoutMs);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
