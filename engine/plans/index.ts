@@ -47,6 +47,5 @@ export { xafsGrid, kToE, eToK, EV_PER_K2 } from "./xafs-grid.ts";
 export type { XafsGrid, XafsRegions, XafsValue } from "./xafs-grid.ts";
 export { agentLoop, pointProblem, AgentLoopMode, StopReason, Goal, AGENT_LOOP_PLAN_NAME, DEFAULT_AGENT_LOOP } from "./agent-loop.ts";
 export type { AgentLoopOptions, AgentLoopProgress, AgentLoopResult } from "./agent-loop.ts";
-export { orbitResponse, ORBIT_RESPONSE_PLAN_NAME } from "./orbit-response.ts";
+export { DEFAULT_ORBIT_RESPONSE, orbitResponse, ORBIT_RESPONSE_PLAN_NAME } from "./orbit-response.ts";
 export type { OrbitResponseOptions } from "./orbit-response.ts";
-export { measureOrbitResponse, DEFAULT_ORM, type OrmOptions, type OrmResult } from "./orm.ts";

@@ -1,13 +1,17 @@
 /**
  * Orbit response matrix measurement: kick each corrector in turn (+kick, then -kick when bipolar) and read the
- * orbit, returning every corrector to its set-point before the next. One run, one event per setting, the first
- * and last at the untouched set-points; an agent fits the matrix from the events (every event carries all
- * corrector readbacks and the orbit), so the same documents serve any consumer, in-process or over the wire.
+ * orbit, returning every corrector to its set-point before the next. One run, one event per reading
+ * (`averages` readings per setting), the first and last at the untouched set-points. The plan computes
+ * nothing: the matrix is fitted from the events (every event carries all corrector readbacks and the orbit),
+ * by an agent's runner or by anyone reading the documents, in-process or over the wire
+ * (`agents/runner_response.ts`, `fitResponse`). With ±kicks the fit is the central difference, which cancels
+ * the orbit's offset and, to first order, a slow drift.
  */
 import { InvalidArgumentError } from "../errors.ts";
 import { msg } from "../msg.ts";
 import type { Plan } from "../msg.ts";
 import type { Location, Movable, Readable } from "../protocols.ts";
+import { quote } from "./devices.ts";
 import { triggerAndRead } from "./per-step.ts";
 import { locate } from "./stubs.ts";
 import type { PlanMetadata } from "./types.ts";
@@ -27,15 +31,23 @@ export interface OrbitResponseOptions {
   bipolar?: boolean;
   /** Seconds to wait after each move before reading. @default 0 */
   settle?: number;
+  /** Readings (events) at each setting: more rows for the fit, averaging the noise down. @default 1 */
+  averages?: number;
+  /**
+   * Seconds between the readings of one setting: readings closer together than the orbit's update interval
+   * repeat the same orbit and average nothing away. @default 0
+   */
+  averageInterval?: number;
   md?: PlanMetadata;
 }
 
-function* moveAndRead(device: Movable, value: number, settle: number, readables: Readable[]): Plan<void> {
-  const group = shortUid("orm");
-  yield msg("set", device, [value], { group });
-  yield msg("wait", undefined, [], { group });
-  if (settle > 0) yield msg("sleep", undefined, [settle]);
-  if (readables.length > 0) yield* triggerAndRead(readables);
+export const DEFAULT_ORBIT_RESPONSE = { bipolar: true, settle: 0, averages: 1, averageInterval: 0 } as const;
+
+function requireSeconds(value: unknown, what: string): number {
+  if (!(typeof value === "number" && Number.isFinite(value) && value >= 0)) {
+    throw new InvalidArgumentError(`orbitResponse: ${what} must be a finite number >= 0 s, got ${quote(value)}`, value);
+  }
+  return value;
 }
 
 /** Returns the run start uid. */
@@ -45,28 +57,47 @@ export function* orbitResponse(options: OrbitResponseOptions): Plan<string> {
   if (!(typeof kick === "number" && Number.isFinite(kick) && kick > 0)) {
     throw new InvalidArgumentError(`orbitResponse: kick must be a finite number > 0, got ${JSON.stringify(kick)}`, kick);
   }
-  const bipolar = options.bipolar ?? true;
-  const settle = options.settle ?? 0;
+  const bipolar = options.bipolar ?? DEFAULT_ORBIT_RESPONSE.bipolar;
+  const settle = requireSeconds(options.settle ?? DEFAULT_ORBIT_RESPONSE.settle, "settle");
+  const averages = options.averages ?? DEFAULT_ORBIT_RESPONSE.averages;
+  if (!(Number.isInteger(averages) && averages >= 1)) throw new InvalidArgumentError(`orbitResponse: averages must be an integer >= 1, got ${quote(averages)}`, averages);
+  const averageInterval = requireSeconds(options.averageInterval ?? DEFAULT_ORBIT_RESPONSE.averageInterval, "averageInterval");
   const readables: Readable[] = [...detectors, ...correctors];
   const md: PlanMetadata = {
     plan_name: ORBIT_RESPONSE_PLAN_NAME,
-    plan_args: { kick, bipolar, settle },
+    plan_args: { kick, bipolar, settle, averages, average_interval: averageInterval },
     detectors: detectors.map((d) => d.name),
     motors: correctors.map((c) => c.name),
-    num_points: 2 + correctors.length * (bipolar ? 2 : 1),
+    num_points: (2 + correctors.length * (bipolar ? 2 : 1)) * averages,
     ...options.md,
   };
+  function* read(): Plan<void> {
+    for (let k = 0; k < averages; k++) {
+      if (k > 0 && averageInterval > 0) yield msg("sleep", undefined, [averageInterval]);
+      yield* triggerAndRead(readables);
+    }
+  }
+  function* move(device: Movable, value: number): Plan<void> {
+    const group = shortUid("orm");
+    yield msg("set", device, [value], { group });
+    yield msg("wait", undefined, [], { group });
+  }
+  function* moveAndRead(device: Movable, value: number): Plan<void> {
+    yield* move(device, value);
+    if (settle > 0) yield msg("sleep", undefined, [settle]);
+    yield* read();
+  }
   function* body(): Plan<void> {
-    yield* triggerAndRead(readables);
+    yield* read();
     for (const c of correctors) {
       const at = (yield* locate(c)) as Location<number> | undefined;
       const start = typeof at?.setpoint === "number" ? at.setpoint : 0;
-      yield* moveAndRead(c, start + kick, settle, readables);
-      if (bipolar) yield* moveAndRead(c, start - kick, settle, readables);
-      yield* moveAndRead(c, start, 0, []);
+      yield* moveAndRead(c, start + kick);
+      if (bipolar) yield* moveAndRead(c, start - kick);
+      yield* move(c, start);
     }
     if (settle > 0) yield msg("sleep", undefined, [settle]);
-    yield* triggerAndRead(readables);
+    yield* read();
   }
   return yield* withRun(body(), md);
 }

@@ -1,11 +1,15 @@
 /**
- * The orbit response matrix of the storage ring, measured by kicking each corrector in turn
- * (`measureOrbitResponse`: ±δ around its set-point, the orbit from the orbit system), and compared with the
- * ring's nominal model. The simulated ring has typical imperfections: BPM gain errors, corrector calibration
- * errors and coupling make the real machine differ from the model by the mismatch fraction (5 % by default),
- * which is what the comparison should find; BPM noise and offsets cancel in the differences.
+ * The orbit response matrix of the storage ring, measured by kicking each corrector in turn (`orbitResponse`:
+ * ±δ around its set-point, the orbit from the orbit system) and fitted from the run's events by the same
+ * function an orbit-correcting agent's runner uses (`fitResponse`), then compared with the ring's nominal
+ * model. The simulated ring has typical imperfections: BPM gain errors, corrector calibration errors and
+ * coupling make the real machine differ from the model by the mismatch fraction (5 % by default), which is
+ * what the comparison should find; BPM noise and offsets cancel in the differences.
  */
-import { measureOrbitResponse } from "../../engine/plans/orm.ts";
+import { measurementFromData } from "../../agents/core/fields.ts";
+import type { Measurement } from "../../agents/core/fields.ts";
+import { fitResponse } from "../../agents/runner_response.ts";
+import { orbitResponse } from "../../engine/plans/orbit-response.ts";
 import type { Movable, Readable } from "../../engine/protocols.ts";
 import { loadProfile } from "../../devices/profile.ts";
 import type { Matrix } from "../../sims/math/matrix.ts";
@@ -47,14 +51,26 @@ export async function ormRing(options: ExampleOptions = {}): Promise<ExampleResu
         `${ring.nBpm} BPMs × 2 planes read by the orbit system, ${averages} reading(s) averaged per setting ` +
         `(simulated ring with typical imperfections, model mismatch ${ORM_RING.mismatch * 100} %)`,
     );
-    const { value } = await session.run(measureOrbitResponse(correctors, orbit, {
-        delta: ORM_RING.delta,
+    const { stream } = await session.run(
+      orbitResponse({
+        detectors: [orbit],
+        correctors,
+        kick: ORM_RING.delta,
         averages,
-        settleTime: ORM_RING.settleTime,
+        settle: ORM_RING.settleTime,
         averageInterval: ORM_RING.averageInterval,
-        fields: ["orbit-x", "orbit-y"],
-      }));
-    const measured = value.matrix;
+      }),
+    );
+    // Rows: the orbit fields in order; columns: the correctors, as their readings name them.
+    const fields = { independent: correctors.map((c) => c.name), dependent: ["orbit-x", "orbit-y"] };
+    const measurements = stream.events.map((e) => measurementFromData(fields, e.data, "orm-ring")).filter((m): m is Measurement => m !== null);
+    const fit = fitResponse(fields, measurements, "orm-ring");
+    const measured = rows(fit.matrix);
+    const value = {
+      correctors: fields.independent,
+      fields: fields.dependent.map((name) => ({ name, length: (stream.events[0]!.data[name] as number[]).length })),
+      deltas: correctors.map(() => ORM_RING.delta),
+    };
     const model = rows(ring.nominalResponse());
     const real = rows(ring.realResponse());
     const vsModel = relativeDifference(measured, model);
@@ -93,6 +109,7 @@ export async function ormRing(options: ExampleOptions = {}): Promise<ExampleResu
       relative_difference_vs_model: vsModel,
       relative_difference_vs_machine: vsMachine,
       mismatch_setting: ORM_RING.mismatch,
+      fit_residual_rms: fit.residualRms,
       averages,
     });
   } finally {
