@@ -80,8 +80,11 @@ export interface Suggestion {
   readonly points: readonly PointTargets[];
   /** Epoch ms when it arrived. */
   readonly receivedAt: number;
-  /** In "accepted" mode, tells the agent ok; otherwise does nothing. */
-  accept(): void;
+  /**
+   * In "accepted" mode, tells the agent ok. Returns false when the agent was already told no (the engine took
+   * too long): the engine must then not act on it. Always true in "validated" mode.
+   */
+  accept(): boolean;
   /** In "accepted" mode, tells the agent no with `reason`; otherwise does nothing. */
   reject(reason: string): void;
 }
@@ -281,16 +284,20 @@ export class SuggestionServer implements AsyncIterable<Suggestion> {
   private deliver(routingId: Buffer, request: SuggestionRequest): void {
     const waitForEngine = this.options.acknowledge === AcknowledgeMode.Accepted;
     let answered = false;
+    let refused = false;
     let timer: NodeJS.Timeout | undefined;
-    const answer = (ok: boolean, reason?: string): void => {
-      if (answered || !waitForEngine) return;
+    const answer = (ok: boolean, reason?: string): boolean => {
+      if (!waitForEngine) return true;
+      if (answered) return !refused;
       answered = true;
+      refused = !ok;
       if (timer !== undefined) {
         clearTimeout(timer);
         this.acceptTimers.delete(timer);
       }
       if (ok) this.reply(routingId, { v: WIRE_VERSION, id: request.id, ok: true });
       else this.refuse(routingId, request.agent, request.id, reason ?? "refused by the engine");
+      return ok;
     };
     const suggestion: Suggestion = {
       request,
@@ -298,7 +305,7 @@ export class SuggestionServer implements AsyncIterable<Suggestion> {
       points: pointList(request.points),
       receivedAt: Date.now(),
       accept: () => answer(true),
-      reject: (reason) => answer(false, reason),
+      reject: (reason) => void answer(false, reason),
     };
     if (waitForEngine) {
       const limit = this.options.acceptTimeoutMs ?? DEFAULT_ACCEPT_TIMEOUT_MS;

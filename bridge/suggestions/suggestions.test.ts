@@ -122,7 +122,7 @@ describe("SuggestionServer and SuggestionClient over tcp", () => {
     const s1 = await server.take(1_000);
     await new Promise((r) => setTimeout(r, 50));
     expect(settled).toBe(false);
-    s1.accept();
+    expect(s1.accept()).toBe(true);
     expect(await first).toEqual({ v: 1, id: "a1", ok: true });
 
     const second = agent.suggest({ id: "a2", plan: "grid_scan", points: { x: 2 } });
@@ -133,6 +133,12 @@ describe("SuggestionServer and SuggestionClient over tcp", () => {
     expect(await third).toEqual({ v: 1, id: "a3", ok: false, reason: "the engine did not take the suggestion within 300 ms" });
     // Refused to the agent, so gone from the engine's queue too.
     expect(server.queued).toBe(0);
+
+    // Taken by the engine but accepted too late: the agent was told no, so the engine must not act on it.
+    const fourth = agent.suggest({ id: "a4", plan: "grid_scan", points: { x: 4 } });
+    const s4 = await server.take(1_000);
+    expect(await fourth).toEqual({ v: 1, id: "a4", ok: false, reason: "the engine did not take the suggestion within 300 ms" });
+    expect(s4.accept()).toBe(false);
   });
 
   it("take() fails with TimeoutError when no suggestion comes", async () => {
