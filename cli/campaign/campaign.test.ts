@@ -6,6 +6,9 @@ import { parse, stringify } from "yaml";
 import { documentProblems } from "../../engine/documents/validate.ts";
 import type { DocumentName } from "../../engine/documents/types.ts";
 import { ConfigError } from "../../engine/errors.ts";
+import { loadProfile } from "../../devices/profile.ts";
+import { startIoc } from "../../sims/ioc/ioc.ts";
+import { Rng } from "../../sims/math/index.ts";
 import { loadCampaign, parseCampaign } from "./config.ts";
 import { runCampaign } from "./run.ts";
 
@@ -121,6 +124,35 @@ describe("campaign targets: the soft IOC in this process, over Channel Access", 
     const summary = await runCampaign(await loadCampaign(file), { ...quiet, metadataFile: join(tempDir(), "md.json") });
     expect(summary).toMatchObject({ exit_status: "success", stop_reason: "target", target: "ioc", agent: "rl", rejected: 0, engine_rejections: [] });
     expect(summary.final_rms).toBeLessThanOrEqual(0.003);
+  });
+});
+
+describe("campaign targets: real PVs (ca), found through the EPICS variables", () => {
+  it("orbit-svd reaches its target on PVs served elsewhere, with its response matrix in its settings", async () => {
+    // "Elsewhere": an IOC this test starts, distorted by hand, reached only through EPICS_CA_* variables.
+    const base = await loadProfile(join(ROOT, "profiles/sim-ring.yaml"));
+    const profile = { ...base, simulation: { ring: { ...(base.simulation.ring as object), imperfections: "none", disturbances: "typical" } } };
+    const ioc = await startIoc({ sim: "ring", profile, port: 0, beaconPeriodMs: 0, env: {} });
+    const ring = ioc.machine.ring!;
+    const rng = new Rng(3);
+    ring.setCorrectors(Array.from({ length: ring.nCorrectors }, () => rng.uniformIn(-1.5, 1.5)));
+    const saved = { ...process.env };
+    Object.assign(process.env, { EPICS_CA_ADDR_LIST: `127.0.0.1:${ioc.server.udpPort}`, EPICS_CA_AUTO_ADDR_LIST: "NO", EPICS_CA_MAX_ARRAY_BYTES: String(ioc.maxArrayBytes + 64) });
+    try {
+      const r = ring.nominalResponse();
+      const response = Array.from({ length: r.rows }, (_, i) => Array.from(r.data.subarray(i * r.cols, (i + 1) * r.cols)));
+      const file = example("orbit-svd.yaml", (c) => {
+        c.instrument = { profile: c.instrument.profile, target: "ca" };
+        c.agent.settings.response = response;
+      });
+      const summary = await runCampaign(await loadCampaign(file), { ...quiet, metadataFile: join(tempDir(), "md.json") });
+      expect(summary).toMatchObject({ exit_status: "success", stop_reason: "target", target: "ca", rejected: 0, engine_rejections: [] });
+      expect(summary.initial_rms).toBeGreaterThan(0.1);
+      expect(summary.final_rms).toBeLessThanOrEqual(0.003);
+    } finally {
+      process.env = saved;
+      await ioc.close();
+    }
   });
 });
 
