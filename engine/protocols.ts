@@ -190,8 +190,11 @@ export interface SuggestedPoints {
     /** The agent's last suggestion. */
     readonly done?: boolean;
   };
-  /** The engine takes it (tells the agent, where the transport waits for the engine's word). */
-  accept(): void;
+  /**
+   * The engine takes it (tells the agent, where the transport waits for the engine's word). False means the
+   * transport had already told the agent no (the engine took too long): the engine must not act on it.
+   */
+  accept(): boolean | void;
   /** The engine refuses it with a reason; nothing was moved. */
   reject(reason: string): void;
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { SuggestionClient } from "../../bridge/suggestions/client.ts";
-import { SuggestionServer } from "../../bridge/suggestions/server.ts";
+import { AcknowledgeMode, SuggestionServer } from "../../bridge/suggestions/server.ts";
 import { SimMotor, SimPeakDetector } from "../../devices/index.ts";
 import type { Event, NamedDocument } from "../documents/types.ts";
 import { InvalidArgumentError } from "../errors.ts";
@@ -25,7 +25,7 @@ interface Bench {
 }
 
 /** A motor with limits ±5 over a peak at 1, an engine, and the suggestion wire over loopback tcp. */
-async function bench(options: { permissive?: boolean } = {}): Promise<Bench> {
+async function bench(options: { permissive?: boolean; acceptTimeoutMs?: number } = {}): Promise<Bench> {
   const motor = new SimMotor({ name: "motor", instant: true, limits: [-5, 5] });
   const det = new SimPeakDetector({ name: "det", motor, center: 1, width: 1, noise: "none", timeScale: 0 });
   const logs: string[] = [];
@@ -40,6 +40,7 @@ async function bench(options: { permissive?: boolean } = {}): Promise<Bench> {
     endpoint: "tcp://127.0.0.1:*",
     // Permissive: lets bad points through the wire so the plan's own checks are what is tested.
     policy: options.permissive ? { check: () => undefined } : { devices: new Map([["motor", { limits: [-5, 5] as const }]]), allowedPlans: ["agent_loop"] },
+    ...(options.acceptTimeoutMs !== undefined ? { acknowledge: AcknowledgeMode.Accepted, acceptTimeoutMs: options.acceptTimeoutMs } : {}),
   });
   const client = await SuggestionClient.connect({ endpoint: server.endpoint, agent: "test", timeoutMs: 2_000 });
   opened.push(server, client);
@@ -137,6 +138,23 @@ describe("agentLoop: lock-step with suggestions over the wire", () => {
     const r = (await running).planResult as AgentLoopResult;
     expect(r).toMatchObject({ stopReason: StopReason.Budget, points: 3 });
     expect(b.events.map((e) => e.data.motor)).toEqual([0, -2, 1]);
+  });
+
+  it("does not act on a suggestion the wire already refused to its agent for being taken too late", async () => {
+    const b = await bench({ acceptTimeoutMs: 50 });
+    // An engine slow between taking a suggestion and accepting it: the wire tells the agent no after 50 ms.
+    const slow = { take: async (ms?: number) => { const s = await b.server.take(ms); await new Promise((r) => setTimeout(r, 150)); return s; } };
+    const replies: Promise<unknown>[] = [];
+    answerEvents(b, (n) => (n < 2 ? { plan: "agent_loop", points: { motor: 2 + n } } : undefined));
+    const sent = b.client.suggest.bind(b.client);
+    b.client.suggest = (input) => { const p = sent(input); replies.push(p); return p; };
+    const result = await b.RE.run(agentLoop(loop(b, { source: slow, maxPoints: 3 })));
+    expect(await Promise.all(replies)).toEqual([
+      expect.objectContaining({ ok: false, reason: "the engine did not take the suggestion within 50 ms" }),
+      expect.objectContaining({ ok: false, reason: "the engine did not take the suggestion within 50 ms" }),
+    ]);
+    expect(result.planResult).toMatchObject({ stopReason: StopReason.Budget, points: 3, rejected: 2 });
+    expect(b.events.map((e) => e.data.motor)).toEqual([0, 0, 0]);
   });
 
   it("refuses options that cannot work, naming them", () => {

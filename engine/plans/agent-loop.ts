@@ -289,7 +289,13 @@ export function* agentLoop(options: AgentLoopOptions): Plan<AgentLoopResult> {
       else yield* inRun(measure());
       return;
     }
-    suggestion.accept();
+    if (suggestion.accept() === false) {
+      // The agent was already told no; moving now would move hardware it believes stayed put.
+      s.rejected++;
+      if (mode === AgentLoopMode.PerEvent) yield* measure();
+      else yield* inRun(measure());
+      return;
+    }
     if (mode === AgentLoopMode.PerEvent) yield* follow(suggestion);
     else if (suggestion.points.length > 0) yield* inRun(follow(suggestion));
     if (suggestion.request.done === true && s.stop === undefined) s.stop = StopReason.Done;
