@@ -227,8 +227,8 @@ describe("CaSignalBackend over a CA server", () => {
     expect(message).toContain(`a: ${ChannelNotFoundError.name}: 1 PV not found within 300 ms: 'T:MISSING:A'`);
     expect(message).toContain(`b: ${ChannelNotFoundError.name}: 1 PV not found within 300 ms: 'T:MISSING:B'`);
     expect(message).not.toContain("c:");
-    // In parallel: about one limit, not two.
-    expect(elapsed).toBeLessThan(550);
+    // In parallel: about one limit; one after the other would take at least two (600 ms).
+    expect(elapsed).toBeLessThan(600);
   });
 
   it("names the PV when used before connect", async () => {

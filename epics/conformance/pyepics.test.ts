@@ -240,7 +240,8 @@ describe.skipIf(skip)("pyepics (libca) against skyloop's CA server", () => {
     releaseSlow?.();
     expect(ok(r[0], "put-callback").elapsed_s).toBeGreaterThanOrEqual(0.29);
     expect(ok(r[1], "value after put-callback").value).toBe(4);
-    expect(ok(r[2], "put without callback").elapsed_s).toBeLessThan(0.25);
+    // Without the callback the put returns before the 0.3 s action ends.
+    expect(ok(r[2], "put without callback").elapsed_s).toBeLessThan(0.29);
     expect(r[3]).toEqual({ ok: false, error: "CASeverityException:  put returned 'Write access denied'" });
     expect(ok(r[4], "read of read-only").value).toBe(1);
     expect(r[5]).toEqual({ ok: false, error: "CASeverityException:  get returned 'Read access denied'" });
