@@ -17,6 +17,7 @@
 import { Subject, firstValueFrom, toArray } from "rxjs";
 import type { Observable, Subscription } from "rxjs";
 import type { DocumentConsumerApi } from "../bridge/documents/bus.ts";
+import { ClosedError } from "../bridge/errors.ts";
 import type { SuggestionInput } from "../bridge/suggestions/client.ts";
 import { WIRE_VERSION } from "../bridge/wire.ts";
 import type { DecisionRecord, PointTargets, SuggestionReply } from "../bridge/wire.ts";
@@ -346,6 +347,8 @@ export class AgentRunner {
     try {
       reply = await this.options.client.suggest(input);
     } catch (err) {
+      // A client closed at the end of a campaign: the engine has stopped asking, so the answer is not missed.
+      if (err instanceof ClosedError) return;
       this.options.log?.(`agent ${record.agent}: suggestion ${input.id} got no reply: ${(err as Error).message}`);
       return;
     }
