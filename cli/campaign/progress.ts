@@ -114,11 +114,31 @@ export class CampaignProgress {
   }
 }
 
-/** A two-column table of the summary's scalar entries. */
-export function summaryTable(rows: readonly [string, unknown][]): string {
+/** A two-column table of the summary's scalar entries; long values (corrector lists) wrap at their commas. */
+export function summaryTable(rows: readonly [string, unknown][], maxValueWidth = 72): string {
   const shown = rows.filter(([, v]) => v !== undefined);
-  const width = Math.max(...shown.map(([k]) => k.length));
+  const keyWidth = Math.max(...shown.map(([k]) => k.length));
   const cell = (v: unknown): string => (typeof v === "number" ? fmt(v) : Array.isArray(v) ? v.join(", ") : String(v));
-  const rule = `+${"-".repeat(width + 2)}+${"-".repeat(44)}`;
-  return [rule, ...shown.map(([k, v]) => `| ${k.padEnd(width)} | ${cell(v)}`), rule].join("\n");
+  const lines = shown.map(([k, v]) => [k, wrap(cell(v), maxValueWidth)] as const);
+  const valueWidth = Math.max(...lines.flatMap(([, parts]) => parts.map((p) => p.length)));
+  const rule = `+${"-".repeat(keyWidth + 2)}+${"-".repeat(valueWidth + 2)}+`;
+  const body = lines.flatMap(([k, parts]) =>
+    parts.map((p, i) => `| ${(i === 0 ? k : "").padEnd(keyWidth)} | ${p.padEnd(valueWidth)} |`),
+  );
+  return [rule, ...body, rule].join("\n");
+}
+
+function wrap(text: string, width: number): string[] {
+  if (text.length <= width) return [text];
+  const out: string[] = [];
+  let line = "";
+  for (const word of text.split(/(?<=, )/)) {
+    if (line.length > 0 && line.length + word.length > width) {
+      out.push(line.trimEnd());
+      line = "";
+    }
+    line += word;
+  }
+  if (line.length > 0) out.push(line.trimEnd());
+  return out;
 }
