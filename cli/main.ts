@@ -32,6 +32,11 @@ export function buildProgram(): Command {
 
 const isMain = process.argv[1] !== undefined && /(main\.ts|skyloop(\.mjs)?)$/.test(process.argv[1]);
 if (isMain) {
+  // Output piped into `head` or a closed pager: stop quietly, as caget and friends do.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(0);
+    throw err;
+  });
   buildProgram()
     .exitOverride()
     .parseAsync(process.argv)
