@@ -53,7 +53,7 @@ export async function evalCommand(file: string, opts: { json?: boolean } = {}): 
   const result = evaluate(readEvalConfig(file));
   if (opts.json) {
     const scenarios: Record<string, unknown> = {};
-    for (const s of result.scenarios) scenarios[s.name] = { mismatch: s.mismatch, harmonic: s.harmonic, rl: s.rl, svd: s.svd };
+    for (const s of result.scenarios) scenarios[s.name] = { mismatch: s.mismatch, harmonic: s.harmonic, checkpoint: s.checkpoint, rl: s.rl, svd: s.svd };
     process.stdout.write(`${JSON.stringify({ checkpoint: result.checkpoint, targetRms: result.targetRms, scenarios, goals: result.goals })}\n`);
   } else {
     process.stdout.write(`${formatEvalTable(result)}\n`);

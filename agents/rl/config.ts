@@ -26,8 +26,19 @@ export interface TrainConfig {
   bufferSize: number;
   /** Gradient updates per environment step. */
   updatesPerStep: number;
+  /** Run the `updatesPerStep` updates only every this many environment steps (fewer, larger-batch updates). */
+  updateEvery: number;
   /** Save a checkpoint this often (env steps) and at the end. */
   checkpointEvery: number;
+  /**
+   * Score the deterministic policy on held-out scenarios this often (env steps; 0: never) and keep the best
+   * as outDir/best, which then is the checkpoint the run returns.
+   */
+  evalEvery: number;
+  /** Held-out episodes per evaluation. */
+  evalEpisodes: number;
+  /** Stop once this many evaluations in a row have not improved the best score (0: never stop early). */
+  patience: number;
   /** Where checkpoints and the training curve go (relative to the YAML file). */
   outDir: string;
   backend?: TfBackend;
@@ -40,14 +51,23 @@ export const DEFAULT_TRAIN = {
   batchSize: 64,
   bufferSize: 50_000,
   updatesPerStep: 1,
+  updateEvery: 1,
   checkpointEvery: 5_000,
+  evalEvery: 0,
+  evalEpisodes: 16,
+  patience: 0,
 } as const;
 
 /** An evaluation run, as an `agent eval` YAML file gives it. */
 export interface EvalConfig {
   setup: RingSetup;
-  /** The trained checkpoint (relative to the YAML file). */
+  /** The trained checkpoint (relative to the YAML file), for every scenario without one in `machines`. */
   checkpoint: string;
+  /**
+   * Checkpoints trained on one machine each, by its mismatch (relative to the YAML file): the mismatch is a
+   * fixed property of a machine, so a facility trains on its own.
+   */
+  machines: { mismatch: number; checkpoint: string }[];
   machineSeed: number;
   mismatches: number[];
   harmonic: HarmonicScenario;
@@ -204,7 +224,7 @@ export function readTrainConfig(file: string): TrainConfig {
   sc.finish();
   const rw = f.section("reward");
   const reward = defined<RewardOptions>({
-    kind: rw.str("kind", ["log", "linear"] as const),
+    kind: rw.str("kind", ["log", "linear", "relative"] as const),
     floorMm: rw.num("floorMm", { min: 0, exclusiveMin: true }),
     effort: rw.num("effort", { min: 0 }),
     saturation: rw.num("saturation", { min: 0 }),
@@ -218,6 +238,7 @@ export function readTrainConfig(file: string): TrainConfig {
     history: p.num("history", { integer: true, min: 0, max: 16 }),
     maxStepA: p.num("maxStepA", { min: 0, exclusiveMin: true }),
     threshold: p.num("threshold", { min: 0, max: 1 }),
+    observe: p.str("observe", ["readings", "modes"] as const),
   });
   p.finish();
   const e = f.section("episode");
@@ -230,8 +251,13 @@ export function readTrainConfig(file: string): TrainConfig {
   const t = f.section("td3");
   const hidden = t.numbers("hidden");
   if (hidden !== undefined && !hidden.every((h) => Number.isInteger(h) && h >= 1)) t.fail("hidden", "must list layer sizes (integers >= 1)", hidden);
+  const actorHidden = t.get("actorHidden");
+  if (actorHidden !== undefined && !(Array.isArray(actorHidden) && actorHidden.every((h) => Number.isInteger(h) && h >= 1))) {
+    t.fail("actorHidden", "must list layer sizes (integers >= 1; [] for a linear actor)", actorHidden);
+  }
   const td3 = defined<TrainConfig["td3"]>({
     hidden,
+    actorHidden: actorHidden as number[] | undefined,
     gamma: t.num("gamma", { min: 0, max: 0.9999 }),
     tau: t.num("tau", { min: 0, max: 1, exclusiveMin: true }),
     actorLr: t.num("actorLr", { min: 0, exclusiveMin: true }),
@@ -247,6 +273,7 @@ export function readTrainConfig(file: string): TrainConfig {
   const bufferSize = t.num("bufferSize", { integer: true, min: 1 });
   const updatesPerStep = t.num("updatesPerStep", { integer: true, min: 0 });
   const warmupSteps = t.num("warmupSteps", { integer: true, min: 0 });
+  const updateEvery = t.num("updateEvery", { integer: true, min: 1 });
   t.finish();
   const backendName = f.str("backend");
   let backend: TfBackend | undefined;
@@ -271,7 +298,11 @@ export function readTrainConfig(file: string): TrainConfig {
     batchSize: batchSize ?? DEFAULT_TRAIN.batchSize,
     bufferSize: bufferSize ?? DEFAULT_TRAIN.bufferSize,
     updatesPerStep: updatesPerStep ?? DEFAULT_TRAIN.updatesPerStep,
+    updateEvery: updateEvery ?? DEFAULT_TRAIN.updateEvery,
     checkpointEvery: f.num("checkpointEvery", { integer: true, min: 1 }) ?? DEFAULT_TRAIN.checkpointEvery,
+    evalEvery: f.num("evalEvery", { integer: true, min: 0 }) ?? DEFAULT_TRAIN.evalEvery,
+    evalEpisodes: f.num("evalEpisodes", { integer: true, min: 1 }) ?? DEFAULT_TRAIN.evalEpisodes,
+    patience: f.num("patience", { integer: true, min: 0 }) ?? DEFAULT_TRAIN.patience,
     outDir: resolve(dirname(file), out ?? "rl-out"),
     backend,
   };
@@ -289,11 +320,25 @@ export function readEvalConfig(file: string): EvalConfig {
     amplitudeMm: h.num("amplitudeMm", { min: 0 }) ?? DEFAULT_EVAL.harmonic.amplitudeMm,
   };
   h.finish();
+  const machinesRaw = f.get("machines");
+  const machines: EvalConfig["machines"] = [];
+  if (machinesRaw !== undefined) {
+    if (!Array.isArray(machinesRaw)) f.fail("machines", "must be a list of {mismatch, checkpoint}");
+    (machinesRaw as unknown[]).forEach((entry, i) => {
+      if (typeof entry !== "object" || entry === null || Array.isArray(entry)) f.fail("machines", `[${i}] must be a mapping {mismatch, checkpoint}`, entry);
+      const m = new Fields(file, `machines[${i}].`, entry as Obj);
+      const mismatch = m.num("mismatch", { min: 0, max: 0.9999 }) ?? m.fail("mismatch", "is required");
+      const path = m.str("checkpoint") ?? m.fail("checkpoint", "is required");
+      m.finish();
+      machines.push({ mismatch, checkpoint: resolve(dirname(file), path) });
+    });
+  }
   const mismatches = f.numbers("mismatches");
   if (mismatches !== undefined && !mismatches.every((m) => m >= 0 && m < 1)) f.fail("mismatches", "must hold fractions in [0, 1)", mismatches);
   const config: EvalConfig = {
     setup,
     checkpoint: resolve(dirname(file), checkpoint),
+    machines,
     machineSeed: f.num("machineSeed", { integer: true }) ?? DEFAULT_EVAL.machineSeed,
     mismatches: mismatches ?? [...DEFAULT_EVAL.mismatches],
     harmonic,

@@ -1,9 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { InvalidArgumentError } from "../../engine/errors.ts";
-import { EpisodeEnd } from "./env.ts";
+import { rms, Rng } from "../../sims/math/index.ts";
+import { EpisodeEnd, TRAINING_SEED_BASE, type RingEnv } from "./env.ts";
 import { testEnv } from "./test-helpers.ts";
 
 const start = { seed: 5, machineSeed: 1, mismatch: 0, initialSpreadA: 1, harmonic: null };
+
+function rmsOf(env: RingEnv): number {
+  return rms(env.simulator!.readOrbit());
+}
 
 describe("RingEnv", () => {
   it("observes normalised readings with history and a log-scale feature", () => {
@@ -34,6 +39,26 @@ describe("RingEnv", () => {
     expect(last).toMatchObject({ done: true, terminal: true, end: EpisodeEnd.Converged });
     expect(last.rms).toBeLessThanOrEqual(0.002);
     expect(results.length).toBeLessThanOrEqual(5);
+  });
+
+  it("with the relative reward, scores each step by its orbit reduction on a log scale", () => {
+    const env = testEnv({ reward: { kind: "relative", effort: 0, saturation: 0, floorMm: 0.001 } });
+    env.reset(start);
+    const before = rmsOf(env);
+    const r1 = env.step(new Float32Array(env.actionSize));
+    expect(r1.reward).toBeCloseTo(-Math.log10(Math.max(r1.rms, 0.001) / Math.max(before, 0.001)), 9);
+    expect(r1.reward).toBeGreaterThan(1);
+    const r2 = env.step(new Float32Array(env.actionSize));
+    expect(r2.reward).toBeCloseTo(-Math.log10(Math.max(r2.rms, 0.001) / Math.max(r1.rms, 0.001)), 9);
+  });
+
+  it("draws training scenarios with seeds at or above 2^20, from its own stream or a given one", () => {
+    const env = testEnv({ seed: 4 });
+    const seeds = Array.from({ length: 50 }, () => env.drawScenario().seed);
+    expect(Math.min(...seeds)).toBeGreaterThanOrEqual(TRAINING_SEED_BASE);
+    const other = testEnv({ seed: 4 });
+    expect(other.drawScenario(new Rng(9)).seed).not.toBe(seeds[0]);
+    expect(other.drawScenario().seed).toBe(seeds[0]);
   });
 
   it("penalises effort and ends at the step limit without a terminal state", () => {

@@ -36,7 +36,7 @@ export const DEFAULT_SCENARIO_DISTRIBUTION: Required<ScenarioDistribution> = {
 };
 
 /** Reward shape: see `RingEnv`. */
-export const RewardKind = { Log: "log", Linear: "linear" } as const;
+export const RewardKind = { Log: "log", Linear: "linear", Relative: "relative" } as const;
 export type RewardKind = (typeof RewardKind)[keyof typeof RewardKind];
 
 export interface RewardOptions {
@@ -71,6 +71,9 @@ export interface RingEnvOptions {
 
 export const DEFAULT_RING_ENV = { maxSteps: 30, targetRms: 0.002, holdSteps: 3, seed: 1 } as const;
 
+/** Training scenarios have seeds from here up; evaluation uses seeds below it. */
+export const TRAINING_SEED_BASE = 2 ** 20;
+
 /** Why an episode ended. */
 export const EpisodeEnd = { Converged: "converged", BeamLoss: "beamLoss", StepLimit: "stepLimit" } as const;
 export type EpisodeEnd = (typeof EpisodeEnd)[keyof typeof EpisodeEnd];
@@ -99,6 +102,9 @@ export interface StepResult {
  *   log (default): −log10(max(RMS, floor) / floor), i.e. minus the RMS orbit on a log scale, so the step from
  *     1 mm to 0.1 mm counts as much as the one from 0.01 mm to 0.001 mm;
  *   linear: −RMS / RMS at the start of the episode;
+ *   relative: −log10(max(RMS after, floor) / max(RMS before, floor)), the orbit's reduction by this step on a
+ *     log scale: the same number at every orbit size, so the critic learns one function of the normalised
+ *     observation instead of one per scale (it ranks the actions of a state exactly as the log reward does);
  * minus `effort` × mean((Δu / maxStep)²) and `saturation` × the fraction of correctors at their limits.
  * Episodes end on convergence, on beam loss (with the `beamLoss` reward) or at the step limit. Each reset
  * draws a scenario: the mismatch size, the starting orbit and, with some probability, a harmonic perturbation.
@@ -170,16 +176,20 @@ export class RingEnv {
     return this.episodes;
   }
 
-  /** The next scenario of the training distribution. */
-  drawScenario(): Scenario {
+  /**
+   * The next scenario of the training distribution, from the environment's generator or `rng`. Its seed (noise,
+   * perturbation phases, starting orbit) is at least 2^20, so that evaluation files, whose seeds are small,
+   * always run on scenarios never trained on.
+   */
+  drawScenario(rng: Rng = this.rng): Scenario {
     const d = this.distribution;
-    const r = this.rng;
+    const r = rng;
     const harmonic =
       r.uniform() < d.harmonicProbability
         ? { frequencyHz: r.uniformIn(d.harmonicFrequencyHz[0], d.harmonicFrequencyHz[1]), amplitudeMm: r.uniformIn(d.harmonicAmplitudeMm[0], d.harmonicAmplitudeMm[1]) }
         : null;
     return {
-      seed: r.int(2 ** 31),
+      seed: TRAINING_SEED_BASE + r.int(2 ** 31 - TRAINING_SEED_BASE),
       machineSeed: d.randomMachine ? r.int(2 ** 31) : d.machineSeed,
       mismatch: r.uniformIn(d.mismatch[0], d.mismatch[1]),
       initialSpreadA: r.uniformIn(d.initialSpreadA[0], d.initialSpreadA[1]),
@@ -206,6 +216,7 @@ export class RingEnv {
     const sim = this.sim;
     if (sim === null || sim.beamLost) throw new InvalidArgumentError("step() needs an episode in progress: call reset() first", null);
     if (a.length !== this.policy.k) throw new InvalidArgumentError(`action has ${a.length} values, the policy has ${this.policy.k} modes`, a.length);
+    const before = rms(this.error);
     sim.correctorSetpoints(this.setpoints);
     const { saturated } = this.policy.act(this.error, a, this.setpoints, this.delta);
     let effort2 = 0;
@@ -230,7 +241,12 @@ export class RingEnv {
     }
     sim.readOrbit(this.error);
     const now = rms(this.error);
-    const base = r.kind === RewardKind.Log ? -Math.log10(Math.max(now, r.floorMm) / r.floorMm) : -now / this.startRms;
+    const base =
+      r.kind === RewardKind.Log
+        ? -Math.log10(Math.max(now, r.floorMm) / r.floorMm)
+        : r.kind === RewardKind.Relative
+          ? -Math.log10(Math.max(now, r.floorMm) / Math.max(before, r.floorMm))
+          : -now / this.startRms;
     this.held = now <= this.options.targetRms ? this.held + 1 : 0;
     const converged = this.held >= this.options.holdSteps;
     const limit = this.steps >= this.options.maxSteps;

@@ -44,6 +44,21 @@ describe("evaluation", () => {
     expect(formatEvalTable(result)).toMatch(/^scenario +agent +final RMS mm/);
   });
 
+  it("runs each machine's own checkpoint where the file names one", async () => {
+    const env = testEnv();
+    const td3 = tinyTd3(env);
+    const other = await tempCheckpoint(env, td3);
+    td3.dispose();
+    const config = readEvalConfig(yamlFile(`checkpoint: ${checkpoint}\nmachines:\n  - mismatch: 0.3\n    checkpoint: ${other}\nmismatches: [0, 0.3]\nepisodes: 1\nsteps: 3\nsvdGains: [1]\n`));
+    expect(config.machines).toEqual([{ mismatch: 0.3, checkpoint: other }]);
+    const result = evaluate(config);
+    expect(result.scenarios.map((s) => s.checkpoint)).toEqual([checkpoint, other, checkpoint, other]);
+    expect(formatEvalTable(result)).toContain(`rl checkpoint for mismatch 30%: ${other}`);
+    const bad = yamlFile(`checkpoint: ${checkpoint}\nmachines:\n  - mismatch: 0.3\n`);
+    expect(() => readEvalConfig(bad)).toThrow(ConfigError);
+    expect(() => readEvalConfig(bad)).toThrow(`${bad}: machines[0].checkpoint is required, got nothing`);
+  });
+
   it("refuses misspelt settings in training and evaluation files, naming file and key", () => {
     const bad = yamlFile("steps: 10\ntd3:\n  gama: 0.9\n");
     expect(() => readTrainConfig(bad)).toThrow(ConfigError);

@@ -25,6 +25,8 @@ export interface AgentFigures {
 
 export interface ScenarioFigures {
   name: string;
+  /** The checkpoint the RL agent ran with. */
+  checkpoint: string;
   mismatch: number;
   harmonic: boolean;
   rl: AgentFigures;
@@ -141,7 +143,13 @@ function better(a: number[], b: number[]): boolean {
  */
 export function evaluate(config: EvalConfig): EvalResult {
   const setup = { ...DEFAULT_RING_SETUP, ...config.setup };
-  const loaded = loadPolicy(config.checkpoint);
+  const policies = new Map<string, ReturnType<typeof loadPolicy>>();
+  const checkpointFor = (mismatch: number): string => config.machines.find((m) => Math.abs(m.mismatch - mismatch) < 1e-9)?.checkpoint ?? config.checkpoint;
+  const policyOf = (dir: string) => {
+    let p = policies.get(dir);
+    if (p === undefined) policies.set(dir, (p = loadPolicy(dir)));
+    return p;
+  };
   const scenarios: ScenarioFigures[] = [];
   const sims = (sc: Omit<Scenario, "seed">) =>
     Array.from({ length: config.episodes }, (_, e) => () => scenarioSimulator(setup, { ...sc, seed: config.seed + e }));
@@ -150,7 +158,8 @@ export function evaluate(config: EvalConfig): EvalResult {
       const make = sims({ machineSeed: config.machineSeed, mismatch, initialSpreadA: config.initialSpreadA, harmonic: harmonic ? config.harmonic : null });
       const probe = make[0]!();
       const correctors = probe.correctorNames;
-      const rl = new RlOrbitAgent({ correctors, bpms: ["orbit"], policy: loaded });
+      const checkpoint = checkpointFor(mismatch);
+      const rl = new RlOrbitAgent({ correctors, bpms: ["orbit"], policy: policyOf(checkpoint) });
       const rlFigures = summarise(make.map((m) => runEpisode(rl, m(), config.steps, setup.dtS, config.targetRms)));
       let best: (AgentFigures & { gain: number }) | null = null;
       for (const gain of config.svdGains) {
@@ -166,7 +175,7 @@ export function evaluate(config: EvalConfig): EvalResult {
         const f = { ...summarise(make.map((m) => runEpisode(svd, m(), config.steps, setup.dtS, config.targetRms))), gain };
         if (best === null || better(svdScore(f, harmonic, config.steps), svdScore(best, harmonic, config.steps))) best = f;
       }
-      scenarios.push({ name: `mismatch ${Math.round(mismatch * 100)}%${harmonic ? " + harmonic" : ""}`, mismatch, harmonic, rl: rlFigures, svd: best! });
+      scenarios.push({ name: `mismatch ${Math.round(mismatch * 100)}%${harmonic ? " + harmonic" : ""}`, checkpoint, mismatch, harmonic, rl: rlFigures, svd: best! });
     }
   }
   return { checkpoint: config.checkpoint, targetRms: config.targetRms, scenarios, goals: goals(scenarios) };
@@ -210,6 +219,9 @@ export function formatEvalTable(result: EvalResult): string {
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
   const g = result.goals;
   const out = [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line), ""];
+  const used = new Map<string, number[]>();
+  for (const s of result.scenarios) if (!s.harmonic) used.set(s.checkpoint, [...(used.get(s.checkpoint) ?? []), s.mismatch]);
+  for (const [dir, mismatches] of used) out.push(`rl checkpoint for mismatch ${mismatches.map((m) => `${Math.round(m * 100)}%`).join(", ")}: ${dir}`);
   out.push(`goal: perfect-model final RMS within 1.1x SVD: ${g.perfectModelFinalRms.ratio.toFixed(3)}x ${g.perfectModelFinalRms.met ? "MET" : "NOT MET"}`);
   if (g.mismatch30StepsToTarget !== null) {
     out.push(`goal: 30% mismatch, fewer steps to target than SVD: rl ${num(g.mismatch30StepsToTarget.rl, 2)} vs svd ${num(g.mismatch30StepsToTarget.svd, 2)} ${g.mismatch30StepsToTarget.met ? "MET" : "NOT MET"}`);

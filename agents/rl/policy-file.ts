@@ -38,6 +38,17 @@ export interface EpisodeRecord {
   end: string;
 }
 
+/** One held-out evaluation during training (see `scoreHeldOut`). */
+export interface HeldOutRecord {
+  step: number;
+  /** Wall-clock training time when it was taken, s. */
+  trainSeconds: number;
+  /** Mean over the held-out episodes and their steps of log10(max(true RMS, floor) / floor); lower is better. */
+  score: number;
+  /** Mean true RMS over the last 5 steps of the held-out episodes, mm. */
+  finalRms: number;
+}
+
 /** What a checkpoint holds besides the networks. */
 export interface CheckpointMeta {
   format: typeof CHECKPOINT_FORMAT;
@@ -53,6 +64,8 @@ export interface CheckpointMeta {
   /** The configuration trained with (plain data), for the record and for resuming. */
   config: Record<string, unknown>;
   curve: EpisodeRecord[];
+  /** Held-out evaluations so far, when the run makes them. */
+  heldOut?: HeldOutRecord[];
 }
 
 export interface ModelJson {

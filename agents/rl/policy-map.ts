@@ -39,7 +39,18 @@ export interface PolicyMapOptions {
   threshold?: number;
   /** Orbit RMS (mm) that maps to 0 in the log-scale feature; 1000× it maps to 1. @default 0.001 */
   scaleRefMm?: number;
+  /**
+   * What the observation holds of each orbit: "readings" (every BPM reading) or "modes" (its coordinates in the
+   * k response modes, Uᵀe, plus the RMS of the part no corrector can reach). Modes are all the correctors can
+   * act on, and half the inputs on the small ring, so the networks have less to learn.
+   * @default "readings"
+   */
+  observe?: ObservationKind;
 }
+
+/** See `PolicyMapOptions.observe`. */
+export const ObservationKind = { Readings: "readings", Modes: "modes" } as const;
+export type ObservationKind = (typeof ObservationKind)[keyof typeof ObservationKind];
 
 export const DEFAULT_POLICY_MAP = {
   baseGain: 1,
@@ -49,6 +60,7 @@ export const DEFAULT_POLICY_MAP = {
   limitA: 5,
   threshold: 1e-6,
   scaleRefMm: 0.001,
+  observe: "readings" as ObservationKind,
 } as const;
 
 /** Normalised inputs are clipped here so that a history of a much larger orbit cannot saturate the network. */
@@ -66,6 +78,8 @@ export interface PolicyMapData {
   limitA: number;
   threshold: number;
   scaleRefMm: number;
+  /** Absent in checkpoints written before it existed: "readings". */
+  observe?: ObservationKind;
 }
 
 export class PolicyMap {
@@ -108,7 +122,10 @@ export class PolicyMap {
     this.s = d.s.slice(0, keep);
     for (let i = 0; i < this.m; i++) for (let j = 0; j < keep; j++) this.u[i * keep + j] = d.u.data[i * d.u.cols + j]!;
     for (let i = 0; i < this.n; i++) for (let j = 0; j < keep; j++) this.v[i * keep + j] = d.v.data[i * d.v.cols + j]!;
-    this.obsSize = this.m * (1 + o.history) + keep * o.history + 1;
+    if (!Object.values(ObservationKind).includes(o.observe)) {
+      throw new InvalidArgumentError(`policy observe must be one of ${Object.values(ObservationKind).join(", ")}, got ${JSON.stringify(o.observe)}`, o.observe);
+    }
+    this.obsSize = o.observe === ObservationKind.Modes ? keep * (1 + 2 * o.history) + 2 : this.m * (1 + o.history) + keep * o.history + 1;
     this.pastErrors = Array.from({ length: o.history }, () => new Float64Array(this.m));
     this.pastCommands = Array.from({ length: o.history }, () => new Float64Array(keep));
     this.modes = new Float64Array(keep);
@@ -136,6 +153,7 @@ export class PolicyMap {
       limitA: o.limitA,
       threshold: o.threshold,
       scaleRefMm: o.scaleRefMm,
+      observe: o.observe,
     };
   }
 
@@ -155,6 +173,7 @@ export class PolicyMap {
    * [e/σ, past errors/σ..., past mode commands/σ..., log-scale of σ]. σ is the RMS of e.
    */
   observe(e: ArrayLike<number>, out: Float32Array = new Float32Array(this.obsSize)): Float32Array {
+    if (this.options.observe === ObservationKind.Modes) return this.observeModes(e, out);
     const sigma = this.sigmaOf(e);
     let p = 0;
     for (let i = 0; i < this.m; i++) out[p++] = clip(e[i]! / sigma);
@@ -173,6 +192,47 @@ export class PolicyMap {
   }
 
   /**
+   * [Uᵀe/σ, RMS of the unreachable part/σ, Uᵀ(past errors)/σ..., past mode commands/σ..., log-scale of σ]:
+   * the same normalisation as with readings, in the coordinates the actor's output lives in.
+   */
+  private observeModes(e: ArrayLike<number>, out: Float32Array): Float32Array {
+    const sigma = this.sigmaOf(e);
+    const k = this.k;
+    this.project(e, this.modes);
+    let reach = 0;
+    for (let j = 0; j < k; j++) reach += this.modes[j]! * this.modes[j]!;
+    let total = 0;
+    for (let i = 0; i < this.m; i++) total += e[i]! * e[i]!;
+    let p = 0;
+    for (let j = 0; j < k; j++) out[p++] = clip(this.modes[j]! / sigma);
+    out[p++] = Math.sqrt(Math.max(0, total - reach) / this.m) / sigma;
+    for (let h = 0; h < this.options.history; h++) {
+      const has = h < this.filled;
+      if (has) this.project(this.pastErrors[h]!, this.modes);
+      for (let j = 0; j < k; j++) out[p++] = has ? clip(this.modes[j]! / sigma) : 0;
+    }
+    for (let h = 0; h < this.options.history; h++) {
+      const past = this.pastCommands[h]!;
+      const has = h < this.filled;
+      for (let j = 0; j < k; j++) out[p++] = has ? clip(past[j]! / sigma) : 0;
+    }
+    out[p] = Math.log10(sigma / this.options.scaleRefMm) / 3;
+    return out;
+  }
+
+  /** Uᵀe into `out` (k values). */
+  private project(e: ArrayLike<number>, out: Float64Array): void {
+    const k = this.k;
+    out.fill(0);
+    for (let i = 0; i < this.m; i++) {
+      const ei = e[i]!;
+      if (ei === 0) continue;
+      const row = i * k;
+      for (let j = 0; j < k; j++) out[j] += this.u[row + j]! * ei;
+    }
+  }
+
+  /**
    * Corrector changes for error `e` and actor output `a` (k values in [−1, 1]); scaled down as a whole when a
    * corrector would move more than maxStepA, and clipped to the set-point limits given `setpoints`.
    * Records e and the mode command in the history. Returns the scale applied (1 = unbounded).
@@ -181,13 +241,7 @@ export class PolicyMap {
     const o = this.options;
     const sigma = this.sigmaOf(e);
     const k = this.k;
-    this.modes.fill(0);
-    for (let i = 0; i < this.m; i++) {
-      const ei = e[i]!;
-      if (ei === 0) continue;
-      const row = i * k;
-      for (let j = 0; j < k; j++) this.modes[j] += this.u[row + j]! * ei;
-    }
+    this.project(e, this.modes);
     for (let j = 0; j < k; j++) {
       const aj = Math.max(-1, Math.min(1, a[j]!));
       this.command[j] = o.baseGain * this.modes[j]! + o.residualScale * sigma * aj;

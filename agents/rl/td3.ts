@@ -10,8 +10,14 @@ import { tf } from "./tf.ts";
 export interface Td3Options {
   obsSize: number;
   actionSize: number;
-  /** @default [64, 64] */
+  /** Hidden layers of the critics. @default [64, 64] */
   hidden?: readonly number[];
+  /**
+   * Hidden layers of the actor; [] makes it linear in the observation (under its tanh), which is what an
+   * orbit feedback needs: a gain correction per mode and a filter over the orbit history.
+   * @default the critics' layers
+   */
+  actorHidden?: readonly number[] | null;
   /** @default 0.95 */
   gamma?: number;
   /** Polyak factor of the target networks. @default 0.01 */
@@ -36,12 +42,31 @@ export interface Td3Options {
   actorRegularisation?: number;
   /** Critic updates before the first actor update, so the actor follows a critic that has learnt something. @default 2000 */
   actorWarmupUpdates?: number;
+  /**
+   * How a critic turns its outputs into a value: "value" (one linear output, the usual critic) or "logRms"
+   * (Q = −½·log10(mean(y²) + ε) over `criticOutputs` linear outputs y). The second is the form of the orbit
+   * rewards: minus the log RMS of an orbit that depends linearly on the observation and the action, so a
+   * critic without hidden layers can fit them from few transitions; its weights are learnt from the rewards
+   * alone, like any critic's.
+   * @default "value"
+   */
+  criticHead?: CriticHead;
+  /** Outputs y of a "logRms" critic. @default 32 */
+  criticOutputs?: number;
   /** Weight initialisation, target smoothing and exploration noise. @default 1 */
   seed?: number;
 }
 
+/** See `Td3Options.criticHead`. */
+export const CriticHead = { Value: "value", LogRms: "logRms" } as const;
+export type CriticHead = (typeof CriticHead)[keyof typeof CriticHead];
+
+/** ε of the "logRms" head: bounds the value at 3, the log scale of a 1000-fold orbit reduction. */
+const LOG_RMS_EPS = 1e-6;
+
 export const DEFAULT_TD3 = {
   hidden: [64, 64] as readonly number[],
+  actorHidden: null as readonly number[] | null,
   gamma: 0.95,
   tau: 0.01,
   actorLr: 0.0005,
@@ -52,6 +77,8 @@ export const DEFAULT_TD3 = {
   explorationNoise: 0.1,
   actorRegularisation: 0.5,
   actorWarmupUpdates: 2000,
+  criticHead: "value" as CriticHead,
+  criticOutputs: 32,
   seed: 1,
 } as const;
 
@@ -94,11 +121,19 @@ export class Td3 {
     }
     if (!(o.gamma >= 0 && o.gamma < 1)) throw new InvalidArgumentError(`td3 gamma must be in [0, 1), got ${o.gamma}`, o.gamma);
     if (!(o.tau > 0 && o.tau <= 1)) throw new InvalidArgumentError(`td3 tau must be in (0, 1], got ${o.tau}`, o.tau);
-    if (!o.hidden.every((h) => Number.isInteger(h) && h >= 1)) throw new InvalidArgumentError(`td3 hidden must be layer sizes >= 1, got ${JSON.stringify(o.hidden)}`, o.hidden);
+    for (const key of ["hidden", "actorHidden"] as const) {
+      const layers = o[key] ?? [];
+      if (!layers.every((h) => Number.isInteger(h) && h >= 1)) throw new InvalidArgumentError(`td3 ${key} must be layer sizes >= 1, got ${JSON.stringify(layers)}`, layers);
+    }
     this.options = o;
     this.rng = new Rng(o.seed).derive("td3");
-    const actorSpec = { inputSize: o.obsSize, outputSize: o.actionSize, hidden: o.hidden, output: "tanh" as const, zeroOutput: true };
-    const criticSpec = { inputSize: o.obsSize + o.actionSize, outputSize: 1, hidden: o.hidden, output: "linear" as const };
+    const actorSpec = { inputSize: o.obsSize, outputSize: o.actionSize, hidden: o.actorHidden ?? o.hidden, output: "tanh" as const, zeroOutput: true };
+    if (!Object.values(CriticHead).includes(o.criticHead)) {
+      throw new InvalidArgumentError(`td3 criticHead must be one of ${Object.values(CriticHead).join(", ")}, got ${JSON.stringify(o.criticHead)}`, o.criticHead);
+    }
+    if (!(Number.isInteger(o.criticOutputs) && o.criticOutputs >= 1)) throw new InvalidArgumentError(`td3 criticOutputs must be an integer >= 1, got ${o.criticOutputs}`, o.criticOutputs);
+    const criticOut = o.criticHead === CriticHead.LogRms ? o.criticOutputs : 1;
+    const criticSpec = { inputSize: o.obsSize + o.actionSize, outputSize: criticOut, hidden: o.hidden, output: "linear" as const };
     this.actor = mlp({ ...actorSpec, seed: o.seed * 8 + 1, name: "actor" });
     this.targetActor = mlp({ ...actorSpec, seed: o.seed * 8 + 1, name: "target_actor" });
     this.critic1 = mlp({ ...criticSpec, seed: o.seed * 8 + 2, name: "critic1" });
@@ -157,13 +192,13 @@ export class Td3 {
       const notDone = tf.sub(1, tf.tensor2d(batch.terminal, [n, 1]));
       const nextAction = tf.clipByValue(tf.add(this.targetActor.apply(nextObs) as Tensor, tf.tensor2d(noise, [n, o.actionSize])), -1, 1);
       const nextInput = tf.concat([nextObs, nextAction], 1);
-      const nextQ = tf.minimum(this.targetCritic1.apply(nextInput) as Tensor, this.targetCritic2.apply(nextInput) as Tensor);
+      const nextQ = tf.minimum(this.q(this.targetCritic1, nextInput), this.q(this.targetCritic2, nextInput));
       const target = tf.add(reward, tf.mul(tf.mul(notDone, o.gamma), nextQ));
       const input = tf.concat([obs, action], 1);
       const cost = this.criticOpt.minimize(
         () => {
-          const l1 = tf.losses.meanSquaredError(target, this.critic1.apply(input) as Tensor);
-          const l2 = tf.losses.meanSquaredError(target, this.critic2.apply(input) as Tensor);
+          const l1 = tf.losses.meanSquaredError(target, this.q(this.critic1, input));
+          const l2 = tf.losses.meanSquaredError(target, this.q(this.critic2, input));
           return tf.add(l1, l2) as Scalar;
         },
         true,
@@ -180,7 +215,7 @@ export class Td3 {
         const cost = this.actorOpt.minimize(
           () => {
             const a = this.actor.apply(obs) as Tensor;
-            const q = tf.mean(this.critic1.apply(tf.concat([obs, a], 1)) as Tensor);
+            const q = tf.mean(this.q(this.critic1, tf.concat([obs, a], 1)));
             return tf.sub(tf.mul(tf.mean(tf.square(a)), o.actorRegularisation), q) as Scalar;
           },
           true,
@@ -193,6 +228,13 @@ export class Td3 {
       this.softUpdate(this.critic2, this.targetCritic2);
     }
     return { criticLoss: criticLoss / 2, actorLoss };
+  }
+
+  /** A critic's value of [observation, action] rows: [n, 1]. */
+  q(critic: LayersModel, input: Tensor): Tensor {
+    const y = critic.apply(input) as Tensor;
+    if (this.options.criticHead === CriticHead.Value) return y;
+    return tf.mul(tf.log(tf.add(tf.mean(tf.square(y), 1, true), LOG_RMS_EPS)), -0.5 / Math.LN10);
   }
 
   /** θ_target ← τ θ + (1 − τ) θ_target. */

@@ -1,9 +1,10 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderLinePlot } from "../../engine/callbacks/index.ts";
 import { Rng } from "../../sims/math/index.ts";
 import { loadTd3, saveCheckpoint } from "./checkpoint.ts";
-import type { EpisodeRecord } from "./policy-file.ts";
+import { heldOutScenarios, scoreHeldOut } from "./held-out.ts";
+import { META_JSON, type CheckpointMeta, type EpisodeRecord, type HeldOutRecord } from "./policy-file.ts";
 import type { TrainConfig } from "./config.ts";
 import { RingEnv } from "./env.ts";
 import { ReplayBuffer } from "./replay.ts";
@@ -18,6 +19,9 @@ export interface TrainProgress {
   meanReturn: number;
   meanFinalRms: number;
   stepsPerSecond: number;
+  /** The latest held-out evaluation and the best so far, when the run makes them. */
+  heldOut?: HeldOutRecord;
+  bestHeldOut?: HeldOutRecord;
 }
 
 export interface TrainOptions {
@@ -32,8 +36,15 @@ export interface TrainOptions {
 }
 
 export interface TrainResult {
-  /** The final checkpoint (outDir/final). */
+  /** The checkpoint to deploy: outDir/best with held-out evaluation, else outDir/final. */
   checkpoint: string;
+  /** The networks at the end of the run (outDir/final). */
+  finalCheckpoint: string;
+  /** Held-out evaluations, and the best (whose networks are outDir/best). */
+  heldOut: HeldOutRecord[];
+  best: HeldOutRecord | null;
+  /** The run stopped early: `patience` evaluations in a row without improvement. */
+  stoppedEarly: boolean;
   curvePath: string;
   steps: number;
   episodes: number;
@@ -94,18 +105,42 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
   const startStep = step;
   const lastProgressAt = { step };
   const checkpointDir = (name: string) => join(config.outDir, name);
+  const seconds = () => priorSeconds + (performance.now() - startedAt) / 1000;
+
+  // Model selection on held-out scenarios, starting from the policy as it is (the SVD step when untrained).
+  const heldOut: HeldOutRecord[] = [];
+  let best: HeldOutRecord | null = null;
+  let sinceBest = 0;
+  let stoppedEarly = false;
+  const evalEnv = config.evalEvery > 0 ? envFor(config) : null;
+  const evalScenarios = evalEnv === null ? [] : heldOutScenarios(evalEnv, config.evalEpisodes, config.seed);
   const meta = () => ({
     step,
     episode,
-    trainSeconds: priorSeconds + (performance.now() - startedAt) / 1000,
+    trainSeconds: seconds(),
     backend: loaded.backend,
     policy: env.policy.toData(),
     config: configData(config),
     curve,
+    heldOut,
   });
+  const evaluateNow = async (): Promise<void> => {
+    if (evalEnv === null) return;
+    const { score, finalRms } = scoreHeldOut(evalEnv, actor, evalScenarios, evalEnv.options.maxSteps, evalEnv.reward.floorMm);
+    const record: HeldOutRecord = { step, trainSeconds: seconds(), score, finalRms };
+    heldOut.push(record);
+    if (best === null || score < best.score) {
+      best = record;
+      sinceBest = 0;
+      await saveCheckpoint(checkpointDir("best"), td3, meta());
+      options.onCheckpoint?.(checkpointDir("best"));
+    } else {
+      sinceBest++;
+    }
+  };
   const progress = (): void => {
     const recent = curve.slice(-RECENT);
-    const seconds = (performance.now() - startedAt) / 1000;
+    const elapsed = (performance.now() - startedAt) / 1000;
     const finals = recent.map((r) => r.finalRms).filter((v): v is number => v !== null);
     options.onProgress?.({
       step,
@@ -113,10 +148,13 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
       episode,
       meanReturn: recent.length > 0 ? recent.reduce((a, r) => a + r.return, 0) / recent.length : NaN,
       meanFinalRms: finals.length > 0 ? finals.reduce((a, b) => a + b, 0) / finals.length : NaN,
-      stepsPerSecond: seconds > 0 ? (step - startStep) / seconds : 0,
+      stepsPerSecond: elapsed > 0 ? (step - startStep) / elapsed : 0,
+      heldOut: heldOut.at(-1),
+      bestHeldOut: best ?? undefined,
     });
   };
 
+  if (options.resume === undefined) await evaluateNow();
   while (step < config.steps) {
     actor.act(obs, action);
     td3.explore(action);
@@ -132,7 +170,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
       epReturn = 0;
       epLength = 0;
     }
-    if (step >= config.warmupSteps && buffer.size >= config.batchSize) {
+    if (step >= config.warmupSteps && buffer.size >= config.batchSize && step % config.updateEvery === 0) {
       let actorChanged = false;
       for (let u = 0; u < config.updatesPerStep; u++) {
         const r = td3.update(buffer.sample(batch, rng));
@@ -144,6 +182,13 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
       lastProgressAt.step = step;
       progress();
     }
+    if (config.evalEvery > 0 && step % config.evalEvery === 0) {
+      await evaluateNow();
+      if (config.patience > 0 && sinceBest >= config.patience) {
+        stoppedEarly = true;
+        break;
+      }
+    }
     if (step % config.checkpointEvery === 0 && step < config.steps) {
       await saveCheckpoint(checkpointDir(`step-${step}`), td3, meta());
       options.onCheckpoint?.(checkpointDir(`step-${step}`));
@@ -153,24 +198,38 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
   const final = checkpointDir("final");
   await saveCheckpoint(final, td3, meta());
   options.onCheckpoint?.(final);
+  if (best !== null) {
+    // The best checkpoint's record of the run is completed with the evaluations made after it.
+    const bestDir = checkpointDir("best");
+    const bestMeta = JSON.parse(readFileSync(join(bestDir, META_JSON), "utf8")) as CheckpointMeta;
+    bestMeta.heldOut = heldOut;
+    writeFileSync(join(bestDir, META_JSON), JSON.stringify(bestMeta, null, 1));
+  }
   const curvePath = join(config.outDir, "training-curve.svg");
-  writeCurve(curvePath, curve);
-  const seconds = (performance.now() - startedAt) / 1000;
+  writeCurve(curvePath, curve, heldOut);
+  const elapsed = (performance.now() - startedAt) / 1000;
   td3.dispose();
   return {
-    checkpoint: final,
+    checkpoint: best === null ? final : checkpointDir("best"),
+    finalCheckpoint: final,
+    heldOut,
+    best,
+    stoppedEarly,
     curvePath,
     steps: step,
     episodes: episode,
-    trainSeconds: priorSeconds + seconds,
-    stepsPerSecond: seconds > 0 ? (step - startStep) / seconds : 0,
+    trainSeconds: priorSeconds + elapsed,
+    stepsPerSecond: elapsed > 0 ? (step - startStep) / elapsed : 0,
     backend: describeBackend(loaded),
     curve,
   };
 }
 
-/** Moving averages of the return and of log10 of the final RMS against the episode number. */
-export function writeCurve(path: string, curve: readonly EpisodeRecord[]): void {
+/**
+ * Moving averages of the return and of log10 of the final RMS against the episode number, and the held-out
+ * score (at the episode reached when it was taken).
+ */
+export function writeCurve(path: string, curve: readonly EpisodeRecord[], heldOut: readonly HeldOutRecord[] = []): void {
   const window = Math.max(1, Math.round(curve.length / 50));
   const smooth = (values: number[]): number[] => values.map((_, i) => {
     const part = values.slice(Math.max(0, i - window + 1), i + 1).filter(Number.isFinite);
@@ -184,6 +243,9 @@ export function writeCurve(path: string, curve: readonly EpisodeRecord[]): void 
     series: [
       { name: "return", x, y: smooth(curve.map((r) => r.return)), mode: "lines" },
       { name: "log10 final RMS (mm)", x, y: smooth(curve.map((r) => (r.finalRms === null ? NaN : Math.log10(r.finalRms)))), mode: "lines" },
+      ...(heldOut.length > 0
+        ? [{ name: "held-out score", x: heldOut.map((h) => curve.filter((r) => r.step <= h.step).length), y: heldOut.map((h) => h.score), mode: "lines" as const }]
+        : []),
     ],
   });
   mkdirSync(join(path, ".."), { recursive: true });
