@@ -1,11 +1,13 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_RL_CHECKPOINT } from "./agent.ts";
+import type { TrainConfig } from "./config.ts";
 import { RingEnv } from "./env.ts";
 import { loadPolicy } from "./policy-file.ts";
 import { ReplayBuffer } from "./replay.ts";
 import { Td3 } from "./td3.ts";
 import { loadTf } from "./tf.ts";
+import { envFor } from "./train.ts";
 import { Rng } from "../../sims/math/index.ts";
 
 export interface RlBenchResult {
@@ -22,15 +24,19 @@ function median(xs: number[]): number {
 }
 
 /**
- * Inference on the shipped checkpoint (plain-JavaScript actor) and training throughput of the default small-ring
- * configuration (64-64 networks, batch 64) on the default backend.
+ * Inference on the shipped checkpoint (plain-JavaScript actor) and training throughput of the recipe it was
+ * trained with (its networks, batch size and environment, as its checkpoint.json records them) on the default
+ * backend; without a shipped checkpoint, of the defaults.
  */
 export async function benchRl(options: { trainSteps?: number; decisions?: number } = {}): Promise<RlBenchResult> {
-  const env = new RingEnv({ seed: 7 });
   const dir = DEFAULT_RL_CHECKPOINT;
-  const { actor, policy } = existsSync(join(dir, "checkpoint.json")) ? loadPolicy(dir) : { actor: new Td3({ obsSize: env.obsSize, actionSize: env.actionSize }).jsActor(), policy: env.policy };
-  const obs0 = env.reset();
-  void obs0;
+  const shipped = existsSync(join(dir, "checkpoint.json")) ? loadPolicy(dir) : null;
+  const recipe = shipped === null ? null : (shipped.meta.config as unknown as TrainConfig);
+  const env = recipe === null ? new RingEnv({ seed: 7 }) : envFor({ ...recipe, seed: 7 });
+  const td3Options = shipped === null ? {} : shipped.meta.td3;
+  const batchSize = recipe?.batchSize ?? 64;
+  const { actor, policy } = shipped ?? { actor: new Td3({ obsSize: env.obsSize, actionSize: env.actionSize }).jsActor(), policy: env.policy };
+  env.reset();
   const sim = env.simulator!;
   const e = sim.readOrbit();
   const sp = sim.correctorSetpoints();
@@ -50,9 +56,9 @@ export async function benchRl(options: { trainSteps?: number; decisions?: number
     if (rep > 0) inference.push(((performance.now() - t0) * 1000) / decisions);
   }
   const loaded = await loadTf();
-  const td3 = new Td3({ obsSize: env.obsSize, actionSize: env.actionSize, actorWarmupUpdates: 0 });
+  const td3 = new Td3({ ...td3Options, obsSize: env.obsSize, actionSize: env.actionSize, actorWarmupUpdates: 0 });
   const buffer = new ReplayBuffer(4096, env.obsSize, env.actionSize);
-  const batch = buffer.createBatch(64);
+  const batch = buffer.createBatch(batchSize);
   const rng = new Rng(3);
   const action = new Float32Array(env.actionSize);
   let o = env.reset();
@@ -61,9 +67,9 @@ export async function benchRl(options: { trainSteps?: number; decisions?: number
     const r = env.step(action);
     buffer.add(o, action, r.reward, r.obs, r.terminal);
     o = r.done ? env.reset() : r.obs;
-    if (buffer.size >= 64) td3.update(buffer.sample(batch, rng));
+    if (buffer.size >= batchSize) td3.update(buffer.sample(batch, rng));
   };
-  for (let i = 0; i < 100; i++) stepOnce();
+  for (let i = 0; i < batchSize + 40; i++) stepOnce();
   const steps = options.trainSteps ?? 60;
   const rates: number[] = [];
   for (let rep = 0; rep < 3; rep++) {

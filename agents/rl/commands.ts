@@ -11,7 +11,8 @@ export function formatProgress(p: TrainProgress): string {
   const bar = "=".repeat(filled) + (filled < BAR_WIDTH ? ">" : "") + " ".repeat(Math.max(0, BAR_WIDTH - filled - 1));
   const rms = Number.isFinite(p.meanFinalRms) ? `${p.meanFinalRms.toExponential(2)} mm` : "-";
   const ret = Number.isFinite(p.meanReturn) ? p.meanReturn.toFixed(2) : "-";
-  return `[${bar}] ${(done * 100).toFixed(0).padStart(3)}%  step ${p.step}/${p.totalSteps}  episode ${p.episode}  reward ${ret}  RMS ${rms}  ${p.stepsPerSecond.toFixed(0)} steps/s`;
+  const held = p.bestHeldOut === undefined ? "" : `  held-out ${p.heldOut!.score.toFixed(3)} (best ${p.bestHeldOut.score.toFixed(3)} at ${p.bestHeldOut.step})`;
+  return `[${bar}] ${(done * 100).toFixed(0).padStart(3)}%  step ${p.step}/${p.totalSteps}  episode ${p.episode}  reward ${ret}  RMS ${rms}  ${p.stepsPerSecond.toFixed(0)} steps/s${held}`;
 }
 
 /**
@@ -40,6 +41,7 @@ export async function trainCommand(file: string, opts: { resume?: string; quiet?
   if (!opts.quiet && tty) process.stderr.write("\n");
   process.stdout.write(
     `trained ${result.steps} steps, ${result.episodes} episodes in ${result.trainSeconds.toFixed(1)} s (${result.stepsPerSecond.toFixed(0)} steps/s, ${result.backend})\n` +
+      (result.best === null ? "" : `best held-out score ${result.best.score.toFixed(4)} at step ${result.best.step} (${result.best.trainSeconds.toFixed(1)} s)${result.stoppedEarly ? "; stopped early, no better score for the last evaluations" : ""}\n`) +
       `checkpoint: ${result.checkpoint}\ncurve: ${result.curvePath}\n`,
   );
   return result;

@@ -58,6 +58,14 @@ export const DEFAULT_TRAIN = {
   patience: 0,
 } as const;
 
+/** A checkpoint trained on one machine: its mismatch and, when given, whether it has the periodic perturbation. */
+export interface EvalMachine {
+  mismatch: number;
+  /** Only for the scenarios with (true) or without (false) the harmonic perturbation. @default both */
+  harmonic?: boolean;
+  checkpoint: string;
+}
+
 /** An evaluation run, as an `agent eval` YAML file gives it. */
 export interface EvalConfig {
   setup: RingSetup;
@@ -67,7 +75,7 @@ export interface EvalConfig {
    * Checkpoints trained on one machine each, by its mismatch (relative to the YAML file): the mismatch is a
    * fixed property of a machine, so a facility trains on its own.
    */
-  machines: { mismatch: number; checkpoint: string }[];
+  machines: EvalMachine[];
   machineSeed: number;
   mismatches: number[];
   harmonic: HarmonicScenario;
@@ -249,15 +257,16 @@ export function readTrainConfig(file: string): TrainConfig {
   });
   e.finish();
   const t = f.section("td3");
-  const hidden = t.numbers("hidden");
-  if (hidden !== undefined && !hidden.every((h) => Number.isInteger(h) && h >= 1)) t.fail("hidden", "must list layer sizes (integers >= 1)", hidden);
-  const actorHidden = t.get("actorHidden");
-  if (actorHidden !== undefined && !(Array.isArray(actorHidden) && actorHidden.every((h) => Number.isInteger(h) && h >= 1))) {
-    t.fail("actorHidden", "must list layer sizes (integers >= 1; [] for a linear actor)", actorHidden);
-  }
+  const layers = (key: string): number[] | undefined => {
+    const v = t.get(key);
+    if (v !== undefined && !(Array.isArray(v) && v.every((h) => Number.isInteger(h) && h >= 1))) t.fail(key, "must list layer sizes (integers >= 1; [] for none)", v);
+    return v as number[] | undefined;
+  };
+  const hidden = layers("hidden");
+  const actorHidden = layers("actorHidden");
   const td3 = defined<TrainConfig["td3"]>({
     hidden,
-    actorHidden: actorHidden as number[] | undefined,
+    actorHidden,
     gamma: t.num("gamma", { min: 0, max: 0.9999 }),
     tau: t.num("tau", { min: 0, max: 1, exclusiveMin: true }),
     actorLr: t.num("actorLr", { min: 0, exclusiveMin: true }),
@@ -266,6 +275,8 @@ export function readTrainConfig(file: string): TrainConfig {
     policyNoise: t.num("policyNoise", { min: 0 }),
     noiseClip: t.num("noiseClip", { min: 0 }),
     explorationNoise: t.num("explorationNoise", { min: 0 }),
+    criticHead: t.str("criticHead", ["value", "logRms"] as const),
+    criticOutputs: t.num("criticOutputs", { integer: true, min: 1 }),
     actorRegularisation: t.num("actorRegularisation", { min: 0 }),
     actorWarmupUpdates: t.num("actorWarmupUpdates", { integer: true, min: 0 }),
   });
@@ -323,14 +334,15 @@ export function readEvalConfig(file: string): EvalConfig {
   const machinesRaw = f.get("machines");
   const machines: EvalConfig["machines"] = [];
   if (machinesRaw !== undefined) {
-    if (!Array.isArray(machinesRaw)) f.fail("machines", "must be a list of {mismatch, checkpoint}");
+    if (!Array.isArray(machinesRaw)) f.fail("machines", "must be a list of {mismatch, harmonic?, checkpoint}");
     (machinesRaw as unknown[]).forEach((entry, i) => {
-      if (typeof entry !== "object" || entry === null || Array.isArray(entry)) f.fail("machines", `[${i}] must be a mapping {mismatch, checkpoint}`, entry);
+      if (typeof entry !== "object" || entry === null || Array.isArray(entry)) f.fail("machines", `[${i}] must be a mapping {mismatch, harmonic?, checkpoint}`, entry);
       const m = new Fields(file, `machines[${i}].`, entry as Obj);
       const mismatch = m.num("mismatch", { min: 0, max: 0.9999 }) ?? m.fail("mismatch", "is required");
+      const harmonic = m.bool("harmonic");
       const path = m.str("checkpoint") ?? m.fail("checkpoint", "is required");
       m.finish();
-      machines.push({ mismatch, checkpoint: resolve(dirname(file), path) });
+      machines.push({ mismatch, ...(harmonic === undefined ? {} : { harmonic }), checkpoint: resolve(dirname(file), path) });
     });
   }
   const mismatches = f.numbers("mismatches");

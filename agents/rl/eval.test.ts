@@ -49,11 +49,12 @@ describe("evaluation", () => {
     const td3 = tinyTd3(env);
     const other = await tempCheckpoint(env, td3);
     td3.dispose();
-    const config = readEvalConfig(yamlFile(`checkpoint: ${checkpoint}\nmachines:\n  - mismatch: 0.3\n    checkpoint: ${other}\nmismatches: [0, 0.3]\nepisodes: 1\nsteps: 3\nsvdGains: [1]\n`));
-    expect(config.machines).toEqual([{ mismatch: 0.3, checkpoint: other }]);
+    const config = readEvalConfig(yamlFile(`checkpoint: ${checkpoint}\nmachines:\n  - mismatch: 0.3\n    checkpoint: ${other}\n  - mismatch: 0\n    harmonic: true\n    checkpoint: ${other}\nmismatches: [0, 0.3]\nepisodes: 1\nsteps: 3\nsvdGains: [1]\n`));
+    expect(config.machines).toEqual([{ mismatch: 0.3, checkpoint: other }, { mismatch: 0, harmonic: true, checkpoint: other }]);
     const result = evaluate(config);
-    expect(result.scenarios.map((s) => s.checkpoint)).toEqual([checkpoint, other, checkpoint, other]);
-    expect(formatEvalTable(result)).toContain(`rl checkpoint for mismatch 30%: ${other}`);
+    expect(result.scenarios.map((s) => s.checkpoint)).toEqual([checkpoint, other, other, other]);
+    expect(formatEvalTable(result)).toContain(`rl checkpoint for mismatch 0%: ${checkpoint}`);
+    expect(formatEvalTable(result)).toContain(`rl checkpoint for mismatch 30%, mismatch 0% + harmonic, mismatch 30% + harmonic: ${other}`);
     const bad = yamlFile(`checkpoint: ${checkpoint}\nmachines:\n  - mismatch: 0.3\n`);
     expect(() => readEvalConfig(bad)).toThrow(ConfigError);
     expect(() => readEvalConfig(bad)).toThrow(`${bad}: machines[0].checkpoint is required, got nothing`);

@@ -144,7 +144,10 @@ function better(a: number[], b: number[]): boolean {
 export function evaluate(config: EvalConfig): EvalResult {
   const setup = { ...DEFAULT_RING_SETUP, ...config.setup };
   const policies = new Map<string, ReturnType<typeof loadPolicy>>();
-  const checkpointFor = (mismatch: number): string => config.machines.find((m) => Math.abs(m.mismatch - mismatch) < 1e-9)?.checkpoint ?? config.checkpoint;
+  const checkpointFor = (mismatch: number, harmonic: boolean): string => {
+    const same = (config.machines ?? []).filter((m) => Math.abs(m.mismatch - mismatch) < 1e-9);
+    return (same.find((m) => m.harmonic === harmonic) ?? same.find((m) => m.harmonic === undefined))?.checkpoint ?? config.checkpoint;
+  };
   const policyOf = (dir: string) => {
     let p = policies.get(dir);
     if (p === undefined) policies.set(dir, (p = loadPolicy(dir)));
@@ -158,7 +161,7 @@ export function evaluate(config: EvalConfig): EvalResult {
       const make = sims({ machineSeed: config.machineSeed, mismatch, initialSpreadA: config.initialSpreadA, harmonic: harmonic ? config.harmonic : null });
       const probe = make[0]!();
       const correctors = probe.correctorNames;
-      const checkpoint = checkpointFor(mismatch);
+      const checkpoint = checkpointFor(mismatch, harmonic);
       const rl = new RlOrbitAgent({ correctors, bpms: ["orbit"], policy: policyOf(checkpoint) });
       const rlFigures = summarise(make.map((m) => runEpisode(rl, m(), config.steps, setup.dtS, config.targetRms)));
       let best: (AgentFigures & { gain: number }) | null = null;
@@ -219,9 +222,9 @@ export function formatEvalTable(result: EvalResult): string {
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
   const g = result.goals;
   const out = [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line), ""];
-  const used = new Map<string, number[]>();
-  for (const s of result.scenarios) if (!s.harmonic) used.set(s.checkpoint, [...(used.get(s.checkpoint) ?? []), s.mismatch]);
-  for (const [dir, mismatches] of used) out.push(`rl checkpoint for mismatch ${mismatches.map((m) => `${Math.round(m * 100)}%`).join(", ")}: ${dir}`);
+  const used = new Map<string, string[]>();
+  for (const s of result.scenarios) used.set(s.checkpoint, [...(used.get(s.checkpoint) ?? []), s.name]);
+  for (const [dir, names] of used) out.push(`rl checkpoint for ${names.join(", ")}: ${dir}`);
   out.push(`goal: perfect-model final RMS within 1.1x SVD: ${g.perfectModelFinalRms.ratio.toFixed(3)}x ${g.perfectModelFinalRms.met ? "MET" : "NOT MET"}`);
   if (g.mismatch30StepsToTarget !== null) {
     out.push(`goal: 30% mismatch, fewer steps to target than SVD: rl ${num(g.mismatch30StepsToTarget.rl, 2)} vs svd ${num(g.mismatch30StepsToTarget.svd, 2)} ${g.mismatch30StepsToTarget.met ? "MET" : "NOT MET"}`);

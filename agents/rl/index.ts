@@ -11,6 +11,7 @@ export {
   EpisodeEnd,
   RewardKind,
   RingEnv,
+  TRAINING_SEED_BASE,
   type Range,
   type RewardOptions,
   type RingEnvOptions,
@@ -18,6 +19,7 @@ export {
   type StepResult,
 } from "./env.ts";
 export { evaluate, formatEvalTable, runEpisode, type AgentFigures, type EvalGoals, type EvalResult, type ScenarioFigures } from "./eval.ts";
+export { heldOutScenarios, scoreHeldOut } from "./held-out.ts";
 export { copyWeights, mlp, type MlpOptions } from "./networks.ts";
 export {
   CHECKPOINT_FORMAT,
@@ -27,10 +29,11 @@ export {
   readCheckpointMeta,
   type CheckpointMeta,
   type EpisodeRecord,
+  type HeldOutRecord,
 } from "./policy-file.ts";
-export { DEFAULT_POLICY_MAP, PolicyMap, type PolicyMapData, type PolicyMapOptions } from "./policy-map.ts";
+export { DEFAULT_POLICY_MAP, ObservationKind, PolicyMap, type PolicyMapData, type PolicyMapOptions } from "./policy-map.ts";
 export { ReplayBuffer, type Batch } from "./replay.ts";
 export { DEFAULT_RING_SETUP, harmonicDisturbances, presetLattice, scenarioSimulator, type HarmonicScenario, type RingSetup, type Scenario } from "./scenario.ts";
-export { DEFAULT_TD3, Td3, TD3_NETWORKS, type ResolvedTd3Options, type Td3Network, type Td3Options, type UpdateResult } from "./td3.ts";
+export { CriticHead, DEFAULT_TD3, Td3, TD3_NETWORKS, type ResolvedTd3Options, type Td3Network, type Td3Options, type UpdateResult } from "./td3.ts";
 export { DEFAULT_TF_PREFERENCE, describeBackend, loadTf, parseBackend, tf, TF_BACKEND_ORDER, TfBackend, TfBackendError, wasmBinaryDir, type LoadedTf, type Tf, type TfBackendAttempt } from "./tf.ts";
 export { envFor, train, writeCurve, type TrainOptions, type TrainProgress, type TrainResult } from "./train.ts";
