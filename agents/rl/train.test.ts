@@ -72,6 +72,17 @@ describe("train", () => {
     expect(existsSync(result.curvePath)).toBe(true);
   });
 
+  it("resumes with its held-out record and best so far", async () => {
+    const config = tinyConfig({ steps: 80 });
+    const first = await train(config);
+    const more = await train({ ...config, steps: 160 }, { resume: first.finalCheckpoint });
+    expect(more.heldOut.slice(0, 3)).toEqual(first.heldOut);
+    expect(more.heldOut.map((h) => h.step)).toEqual([0, 40, 80, 120, 160]);
+    const best = more.heldOut.reduce((a, b) => (b.score < a.score ? b : a));
+    expect(more.best).toEqual(best);
+    expect(readCheckpointMeta(more.checkpoint).step).toBe(best.step);
+  });
+
   it("stops once `patience` evaluations have not beaten the best", async () => {
     // An actor learning rate of zero never changes the policy, so no evaluation beats the first.
     const config = tinyConfig({ patience: 2, steps: 400, td3: { hidden: [], actorHidden: [], actorLr: 1e-12, actorWarmupUpdates: 0 } });

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderLinePlot } from "../../engine/callbacks/index.ts";
 import { Rng } from "../../sims/math/index.ts";
@@ -80,6 +80,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
   let episode = 0;
   let priorSeconds = 0;
   let curve: EpisodeRecord[] = [];
+  let priorHeldOut: HeldOutRecord[] = [];
   if (options.resume !== undefined) {
     const resumed = await loadTd3(options.resume);
     td3 = resumed.td3;
@@ -87,6 +88,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
     episode = resumed.meta.episode;
     priorSeconds = resumed.meta.trainSeconds;
     curve = resumed.meta.curve;
+    priorHeldOut = resumed.meta.heldOut ?? [];
     env = envFor(config, step);
   } else {
     td3 = new Td3({ ...config.td3, obsSize: env.obsSize, actionSize: env.actionSize, seed: config.seed });
@@ -108,8 +110,9 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
   const seconds = () => priorSeconds + (performance.now() - startedAt) / 1000;
 
   // Model selection on held-out scenarios, starting from the policy as it is (the SVD step when untrained).
-  const heldOut: HeldOutRecord[] = [];
-  let best: HeldOutRecord | null = null;
+  // A resumed run keeps its evaluations, and its best so far while outDir/best still holds those networks.
+  const heldOut: HeldOutRecord[] = [...priorHeldOut];
+  let best: HeldOutRecord | null = existsSync(join(config.outDir, "best", META_JSON)) && heldOut.length > 0 ? heldOut.reduce((a, b) => (b.score < a.score ? b : a)) : null;
   let sinceBest = 0;
   let stoppedEarly = false;
   const evalEnv = config.evalEvery > 0 ? envFor(config) : null;
