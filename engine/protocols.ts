@@ -191,6 +191,11 @@ export interface SuggestedPoints {
     readonly done?: boolean;
   };
   /**
+   * Set when the transport refused it before it reached the engine (the agent has the reason already). Nothing
+   * is to be moved; the plan takes a fresh reading so the agent has something new to decide on.
+   */
+  readonly refused?: string;
+  /**
    * The engine takes it (tells the agent, where the transport waits for the engine's word). False means the
    * transport had already told the agent no (the engine took too long): the engine must not act on it.
    */

@@ -69,6 +69,12 @@ export interface SuggestionServerOptions {
   acceptTimeoutMs?: number;
   /** Suggestions waiting for the engine before new ones are refused. @default DEFAULT_MAX_QUEUED */
   maxQueued?: number;
+  /**
+   * Also hand the engine each well-formed request from these agents that the policy refused, marked `refused`
+   * with the reason, so a lock-step loop waiting for that agent's answer measures again instead of waiting in
+   * vain. Other agents' refusals and unreadable messages are never handed on. @default [] (none)
+   */
+  reportRefusalsFrom?: readonly string[];
   /** @default zeromq's default context (needed for inproc with other sockets of the process) */
   context?: Context;
 }
@@ -80,6 +86,8 @@ export interface Suggestion {
   readonly points: readonly PointTargets[];
   /** Epoch ms when it arrived. */
   readonly receivedAt: number;
+  /** With `reportRefusalsFrom`: the policy refused it for this reason (the agent was told); nothing is to move. */
+  readonly refused?: string;
   /**
    * In "accepted" mode, tells the agent ok. Returns false when the agent was already told no (the engine took
    * too long): the engine must then not act on it. Always true in "validated" mode.
@@ -271,6 +279,7 @@ export class SuggestionServer implements AsyncIterable<Suggestion> {
     const reason = this.validator.check(request);
     if (reason !== undefined) {
       this.refuse(routingId, request.agent, request.id, reason);
+      if (this.options.reportRefusalsFrom?.includes(request.agent) === true) this.handOnRefusal(request, reason);
       return;
     }
     const maxQueued = this.options.maxQueued ?? DEFAULT_MAX_QUEUED;
@@ -320,6 +329,19 @@ export class SuggestionServer implements AsyncIterable<Suggestion> {
     }
     this.queue.push(suggestion);
     this.accepted.next(suggestion);
+  }
+
+  private handOnRefusal(request: SuggestionRequest, reason: string): void {
+    const refusal: Suggestion = {
+      request,
+      agent: request.agent,
+      points: [],
+      receivedAt: Date.now(),
+      refused: reason,
+      accept: () => false,
+      reject: () => undefined,
+    };
+    this.queue.push(refusal);
   }
 
   private refuse(routingId: Buffer, agent: string | undefined, id: string | null, reason: string): void {

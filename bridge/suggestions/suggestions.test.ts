@@ -141,6 +141,20 @@ describe("SuggestionServer and SuggestionClient over tcp", () => {
     expect(s4.accept()).toBe(false);
   });
 
+  it("hands the engine its own agent's refused suggestions, marked with the reason, and no one else's", async () => {
+    const { server } = await serve({ reportRefusalsFrom: ["bo"] });
+    const mine = await client(server.endpoint, "bo");
+    const other = await client(server.endpoint, "rogue");
+    expect(await other.suggest({ id: "r1", plan: "grid_scan", points: { fridge: 1 } })).toMatchObject({ ok: false });
+    const reply = await mine.suggest({ id: "b1", plan: "grid_scan", points: { fridge: 1 } });
+    expect(reply).toMatchObject({ ok: false, reason: expect.stringContaining('unknown device "fridge"') });
+    const s = await server.take(1_000);
+    expect(s).toMatchObject({ agent: "bo", points: [], refused: reply.reason });
+    expect(s.request.id).toBe("b1");
+    expect(s.accept()).toBe(false);
+    expect(server.queued).toBe(0);
+  });
+
   it("take() fails with TimeoutError when no suggestion comes", async () => {
     const { server } = await serve();
     const err = await server.take(30).catch((e: unknown) => e);

@@ -91,6 +91,35 @@ describe("an embedded campaign (in-process bus, inproc ZeroMQ, the agent in the 
   });
 });
 
+describe("a refused suggestion in a campaign", () => {
+  it("is answered with its reason, moves nothing, and the loop measures again so the agent can decide anew", async () => {
+    const dir = tempDir();
+    // Asks first for a pitch past the campaign's limits, then for points inside them.
+    writeFileSync(
+      join(dir, "eager.ts"),
+      `export default (settings, ctx) => { let n = 0; return { name: ctx.name, fields: { independent: ["mirror-pitch"], dependent: ["ic-i0"] },
+        tell: () => ({}), ask: () => [{ points: { "mirror-pitch": n++ === 0 ? 3.6 : 3.5 + 0.001 * n } }],
+        report: () => ({ agent: ctx.name, kind: "eager", observations: n, done: false }), reset: () => undefined }; };`,
+    );
+    const file = example("beamline-bo.yaml", (c) => {
+      c.agent = { module: join(dir, "eager.ts"), name: "eager" };
+      c.plan.mode = "per_event";
+      c.plan.movables = ["mirror.pitch"];
+      delete c.plan.limits["slits.v_gap"];
+      c.plan.timeout = 5;
+      c.stop.max_points = 4;
+    });
+    const logs: string[] = [];
+    const summary = await runCampaign(await loadCampaign(file), { ...quiet, metadataFile: join(dir, "md.json"), log: (l: string) => logs.push(l) });
+    expect(summary).toMatchObject({ exit_status: "success", stop_reason: "budget", points: 4 });
+    expect(logs.some((l) => l.includes("refused at the bridge: points.mirror-pitch: 3.6 is outside the limits [3.49, 3.51]; measuring again"))).toBe(true);
+    const pitches = documentsOf(summary.files).filter(([n]) => n === "event").map(([, d]) => (d as { data: Record<string, number> }).data["mirror-pitch"]!);
+    expect(pitches).toHaveLength(4);
+    expect(pitches.every((p) => p >= 3.49 && p <= 3.51)).toBe(true);
+    expect(pitches[1]).toBeCloseTo(pitches[0]!, 6); // the refused point moved nothing
+  });
+});
+
 describe("the trained RL agent in a campaign, like any other agent", () => {
   it("examples/orbit-rl.yaml corrects the in-process ring to the target from the shipped checkpoint", async () => {
     const file = example("orbit-rl.yaml");

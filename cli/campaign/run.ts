@@ -181,7 +181,8 @@ export async function runCampaign(config: CampaignConfig, options: CampaignRunOp
             progress.onPoint(p);
             options.onPoint?.(p);
           },
-          onRejected: (reason, s) => log(`skyloop: suggestion ${s.request.id} from ${s.agent} refused by the plan: ${reason}`),
+          onRejected: (reason, s) =>
+            log(`skyloop: suggestion ${s.request.id} from ${s.agent} refused ${s.refused !== undefined ? "at the bridge" : "by the plan"}: ${reason}; measuring again`),
           onTimeout: (reason) => (pauseReason = reason),
         }),
       );

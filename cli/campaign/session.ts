@@ -59,6 +59,8 @@ export async function bindSuggestionServer(
   return SuggestionServer.bind({
     endpoint: config.bus?.suggestions ?? `inproc://skyloop-${config.name}-${randomUUID().slice(0, 8)}`,
     policy: { devices, allowedPlans: [AGENT_LOOP_PLAN_NAME] },
+    // The loop waits for its agent's answers in lock-step: a refused one must still bring a fresh reading.
+    reportRefusalsFrom: [config.agent.name],
     ...(curveOptions ? { curve: curveOptions } : {}),
   });
 }

@@ -281,7 +281,7 @@ export function* agentLoop(options: AgentLoopOptions): Plan<AgentLoopResult> {
   function* step(): Plan<void> {
     const suggestion = yield* nextSuggestion();
     s.iterations++;
-    const problem = check(suggestion);
+    const problem = suggestion.refused ?? check(suggestion);
     if (problem !== undefined) {
       refuse(problem, suggestion);
       // Nothing moved; a fresh reading gives the agent something to decide on again.
