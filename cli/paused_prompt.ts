@@ -9,7 +9,12 @@ import { RunEngineState } from "../engine/run_engine/index.ts";
 export function promptWhenPaused(engine: RunEngine): () => void {
   let asking = false;
   const sub = engine.state$.subscribe((state) => {
-    if (state !== RunEngineState.Paused || asking || !process.stdin.isTTY) return;
+    if (state !== RunEngineState.Paused || asking) return;
+    if (!process.stdin.isTTY) {
+      // Nobody can answer: end the run properly (stop document, devices stopped) rather than hang or vanish.
+      void engine.abort("paused with no terminal to resume from");
+      return;
+    }
     asking = true;
     void ask(engine).finally(() => {
       asking = false;

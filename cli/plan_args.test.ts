@@ -24,7 +24,7 @@ describe("parsePlanArgs", () => {
   it("names an unknown device and lists the known ones", () => {
     const call = () => parsePlanArgs(["det1", "nosuch", "0", "1", "3"], devices);
     expect(call).toThrow(InvalidArgumentError);
-    expect(call).toThrow("unknown device 'nosuch'; known devices: motor1, det1, det2");
+    expect(call).toThrow("unknown device 'nosuch' (not a number either); known devices: motor1, det1, det2");
     expect(() => parsePlanArgs(["detX"], devices)).toThrow("unknown device 'detX'");
   });
 

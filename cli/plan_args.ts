@@ -47,5 +47,8 @@ function device(name: string, devices: DeviceLookup): object {
 }
 
 function unknownDevice(name: string, devices: DeviceLookup): InvalidArgumentError {
-  return new InvalidArgumentError(`unknown device '${name}'; known devices: ${[...devices.keys()].join(", ")}`, name);
+  return new InvalidArgumentError(
+    `unknown device '${name}' (not a number either); known devices: ${[...devices.keys()].join(", ")}`,
+    name,
+  );
 }

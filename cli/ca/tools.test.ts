@@ -176,6 +176,19 @@ describe("caput", () => {
       'InvalidArgumentError: caput -a takes the element count then that many values, got ["3","1"]',
     ]);
   });
+
+  it("refuses a value the record cannot take before writing anything: text for a number, an unknown state", async () => {
+    const io = collect();
+    expect(await caput("T:DBL", ["abc"], { client }, io)).toBe(1);
+    expect(await caput("T:ENM", ["Maybe"], { client }, io)).toBe(1);
+    expect(await caput("T:ENM", ["2"], { client }, io)).toBe(1);
+    expect(io.errors).toEqual([
+      'InvalidArgumentError: "abc" is not a number; nothing was written',
+      'InvalidArgumentError: "Maybe" is not a state of T:ENM (states: "Off", "On")',
+      'InvalidArgumentError: "2" is not a state of T:ENM (states: "Off", "On")',
+    ]);
+    expect(io.lines).toEqual([]);
+  });
 });
 
 describe("camonitor and cainfo", () => {

@@ -103,7 +103,10 @@ export interface PutOptions extends ToolOptions {
 }
 
 /** The value caput sends: text as typed (the server converts), numbers for enums with -n, arrays with -a. */
-function putValue(ch: CaChannel, words: readonly string[], options: PutOptions): unknown {
+const NUMERIC: ReadonlySet<number> = new Set([NativeType.SHORT, NativeType.FLOAT, NativeType.LONG, NativeType.DOUBLE]);
+
+/** Checks the value before anything is written: a word the record cannot take is refused here, by name. */
+async function putValue(ch: CaChannel, words: readonly string[], options: PutOptions): Promise<unknown> {
   if (options.array) {
     const [count, ...values] = words;
     if (count === undefined || !/^\d+$/.test(count) || Number(count) !== values.length)
@@ -114,13 +117,20 @@ function putValue(ch: CaChannel, words: readonly string[], options: PutOptions):
     throw new InvalidArgumentError(`one value per put (use -a for arrays, -S for long strings), got ${words.length}: ${JSON.stringify(words)}`, words);
   const word = words[0]!;
   if (ch.nativeType === NativeType.ENUM && options.enumAsNumber) return numberFrom(word);
-  if (ch.nativeType === NativeType.CHAR && !options.charAsString && ch.nativeCount === 1) return numberFrom(word);
+  if (ch.nativeType === NativeType.ENUM) {
+    const states = (await ch.get({ dbrType: DbrType.CTRL_ENUM, timeoutMs: options.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS })).enumStrings ?? [];
+    const index = /^\d+$/.test(word.trim()) ? Number(word) : states.indexOf(word);
+    if (index < 0 || index >= states.length)
+      throw new InvalidArgumentError(`${JSON.stringify(word)} is not a state of ${ch.name} (states: ${states.map((x) => JSON.stringify(x)).join(", ")})`, word);
+    return word;
+  }
+  if (NUMERIC.has(ch.nativeType) || (ch.nativeType === NativeType.CHAR && !options.charAsString && ch.nativeCount === 1)) return numberFrom(word);
   return word;
 }
 
 function numberFrom(word: string): number {
   const n = Number(word.trim());
-  if (word.trim() === "" || Number.isNaN(n)) throw new InvalidArgumentError(`${JSON.stringify(word)} is not a number`, word);
+  if (word.trim() === "" || Number.isNaN(n)) throw new InvalidArgumentError(`${JSON.stringify(word)} is not a number; nothing was written`, word);
   return n;
 }
 
@@ -129,7 +139,7 @@ export async function caput(name: string, words: readonly string[], options: Put
   return withChannels([name], options, io, async (_ctx, [ch]) => {
     if (!ch) return 1;
     try {
-      const value = putValue(ch, words, options);
+      const value = await putValue(ch, words, options);
       const before = options.terse ? undefined : await read(ch, options);
       await ch.put(value, { wait: options.completion ?? false, timeoutMs: options.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS });
       const after = await read(ch, options);
