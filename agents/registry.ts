@@ -185,7 +185,18 @@ async function importFactory(module: string, specifier: string, exportName: stri
   try {
     mod = (await import(specifier)) as Record<string, unknown>;
   } catch (cause) {
-    throw new AgentLoadError(module, exportName, `import failed: ${(cause as Error).message}`, { cause });
+    // A TypeScript file outside an ES-module package is taken for CommonJS by the default loader; tsx's
+    // scoped import reads it as the ES module it is.
+    if (!/\.[cm]?ts$/.test(module)) throw new AgentLoadError(module, exportName, `import failed: ${(cause as Error).message}`, { cause });
+    try {
+      const { tsImport } = await import("tsx/esm/api");
+      mod = (await tsImport(specifier, import.meta.url)) as Record<string, unknown>;
+      // Compiled as CommonJS, the module's own exports sit under `default`.
+      const inner = mod.default;
+      if (inner !== null && typeof inner === "object" && !(exportName in mod && typeof mod[exportName] === "function")) mod = inner as Record<string, unknown>;
+    } catch (retry) {
+      throw new AgentLoadError(module, exportName, `import failed: ${(retry as Error).message}`, { cause: retry });
+    }
   }
   const value = mod[exportName];
   if (value === undefined) {
