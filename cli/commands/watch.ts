@@ -28,6 +28,9 @@ function untilSignal(): Promise<NodeJS.Signals> {
     const done = (signal: NodeJS.Signals): void => {
       process.off("SIGINT", done);
       process.off("SIGTERM", done);
+      // Closing waits on the NATS connection; a watcher must never outlive Ctrl-C by more than a moment.
+      setTimeout(() => process.exit(130), 3_000).unref();
+      process.once("SIGINT", () => process.exit(130));
       resolve(signal);
     };
     process.on("SIGINT", done);
@@ -54,6 +57,7 @@ export function registerWatchCommand(program: Command): void {
     .option("--catch-up <documents>", "documents read back from the stream at start, to catch up on the current run", String(DEFAULT_CATCH_UP_DOCUMENTS))
     .action(async (opts: WatchCommandOptions) => {
       await runWatchCommand(opts);
+      process.exit(0);
     });
 }
 
