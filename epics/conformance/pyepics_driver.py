@@ -171,7 +171,11 @@ def op_bench_monitor(op):
             state["end"] = now
 
     sub = ca.create_subscription(chid, use_time=True, mask=dbr.DBE_VALUE, callback=callback)
-    ca.poll(evt=1e-3, iot=0.05)
+    # The server answers a new subscription with the current value: once that has arrived the subscription
+    # is in place, and the caller may start changing the PV without updates being lost to the set-up.
+    settle = time.time() + 5.0
+    while state["n"] == 0 and time.time() < settle:
+        ca.poll(evt=1e-3, iot=0.01)
     state.update(n=0, first=None, end=None)
     emit({"ready": op["index"]})
     deadline = time.time() + op.get("timeout", 30.0)
