@@ -80,6 +80,33 @@ describe("orbitResponse", () => {
     expect(unipolar.events.map((e) => e.data.hcm1)).toEqual([0.25, 0.75, 0.25, 0.25]);
   });
 
+  it("puts the kicked corrector back when a reading fails mid-measurement", async () => {
+    const correctors = [new FakeCorrector("hcm1", 0.25), new FakeCorrector("hcm2", -1)];
+    const orbit = new FakeOrbit(correctors, R);
+    const read = orbit.read.bind(orbit);
+    orbit.read = async () => {
+      if (orbit.reads === 1) throw new InvalidArgumentError("orbit feed lost", undefined);
+      return read();
+    };
+    const RE = new RunEngine();
+    await expect(RE.run(orbitResponse({ detectors: [orbit], correctors, kick: 0.5 }))).rejects.toThrow("orbit feed lost");
+    expect(correctors.map((c) => c.position)).toEqual([0.25, -1]);
+  });
+
+  it("refuses to kick a corrector that reports no numeric set-point, instead of returning it to 0", async () => {
+    class NoSetpoint extends FakeCorrector {
+      override async locate() {
+        return { setpoint: "unknown" as unknown as number, readback: this.position };
+      }
+    }
+    const correctors = [new NoSetpoint("hcm1", 0.25)];
+    const RE = new RunEngine();
+    const run = RE.run(orbitResponse({ detectors: [new FakeOrbit(correctors, [[1], [0], [0]])], correctors, kick: 0.5 }));
+    await expect(run).rejects.toThrow(InvalidArgumentError);
+    await expect(run).rejects.toThrow('orbitResponse: hcm1 reports no numeric set-point to return to, got "unknown"');
+    expect(correctors[0]!.position).toBe(0.25);
+  });
+
   it("refuses bad arguments before anything moves", () => {
     const c = [new FakeCorrector("hcm1")];
     const orbit = new FakeOrbit(c, [[1]]);

@@ -91,9 +91,19 @@ export function* orbitResponse(options: OrbitResponseOptions): Plan<string> {
     yield* read();
     for (const c of correctors) {
       const at = (yield* locate(c)) as Location<number> | undefined;
-      const start = typeof at?.setpoint === "number" ? at.setpoint : 0;
-      yield* moveAndRead(c, start + kick);
-      if (bipolar) yield* moveAndRead(c, start - kick);
+      const start = at?.setpoint;
+      // Without its set-point a corrector could not be put back where it was: refuse before kicking it.
+      if (typeof start !== "number" || !Number.isFinite(start)) {
+        throw new InvalidArgumentError(`orbitResponse: ${c.name} reports no numeric set-point to return to, got ${quote(start)}`, start);
+      }
+      try {
+        yield* moveAndRead(c, start + kick);
+        if (bipolar) yield* moveAndRead(c, start - kick);
+      } catch (err) {
+        // A failed or aborted measurement leaves no corrector kicked.
+        yield* move(c, start);
+        throw err;
+      }
       yield* move(c, start);
     }
     if (settle > 0) yield msg("sleep", undefined, [settle]);
