@@ -48,6 +48,8 @@ export class InProcessControlChannel implements ControlServerTransport, ControlC
 export interface NatsControlTransportOptions {
   connection: NatsConnection;
   instrument: string;
+  /** Told when a request could not be answered. @default nothing */
+  log?: (line: string) => void;
 }
 
 /** Control over NATS: requests on `skyloop.<instrument>.control`, status on `skyloop.<instrument>.status`. */
@@ -56,9 +58,11 @@ export class NatsControlTransport implements ControlServerTransport, ControlClie
   readonly statusSubject: string;
   readonly status$: Observable<Uint8Array>;
   private readonly nc: NatsConnection;
+  private readonly log: ((line: string) => void) | undefined;
 
   constructor(options: NatsControlTransportOptions) {
     this.nc = options.connection;
+    this.log = options.log;
     this.controlSubject = controlSubject(options.instrument);
     this.statusSubject = statusSubject(options.instrument);
     this.status$ = new Observable<Uint8Array>((sub) => {
@@ -71,7 +75,11 @@ export class NatsControlTransport implements ControlServerTransport, ControlClie
     const sub: Subscription = this.nc.subscribe(this.controlSubject, {
       callback: (err, m) => {
         if (err) return;
-        void handler(m.data).then((reply) => m.respond(reply));
+        // A request that cannot be answered (the connection closed while the engine acted) times out at the
+        // requester; left unhandled here, the failure would end the engine's process.
+        handler(m.data)
+          .then((reply) => m.respond(reply))
+          .catch((e: unknown) => this.log?.(`skyloop control: no reply on ${this.controlSubject}: ${(e as Error).message}`));
       },
     });
     return { unsubscribe: () => sub.unsubscribe() };

@@ -50,7 +50,7 @@ export async function attachCampaignControl(options: CampaignControlOptions): Pr
   let transport: (ControlServerTransport & ControlClientTransport) | undefined;
   let listener: ControlListener | undefined;
   if (token !== undefined || options.watchPort !== undefined) {
-    transport = bus instanceof NatsDocumentBus ? new NatsControlTransport({ connection: bus.connection, instrument }) : new InProcessControlChannel();
+    transport = bus instanceof NatsDocumentBus ? new NatsControlTransport({ connection: bus.connection, instrument, log: options.log }) : new InProcessControlChannel();
   }
   if (token !== undefined && transport !== undefined) {
     const target: ControlTarget = {
