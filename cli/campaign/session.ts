@@ -85,25 +85,36 @@ export interface AgentSideOptions {
 /** Consumer first, then the client: when the engine hears the agent, its durable consumer exists. */
 export async function startAgentSide(options: AgentSideOptions): Promise<AgentSide> {
   const { config, bus, agent } = options;
-  const consumer = await bus.consumer({ durable: durableName(config, agent.name), deliver: config.bus?.deliver ?? "new" });
-  const decisions = await openDecisionLog(bus, options.instrument);
   const curve = config.bus?.curve;
   if (curve !== undefined && curve.serverKeyFile === undefined) {
     throw new ConfigError(config.file, `field "bus.curve.server_key": is required on the agent side (the engine's public key)`);
   }
   const curveOptions: CurveClientOptions | undefined =
     curve === undefined ? undefined : { serverPublicKeyFile: curve.serverKeyFile!, ...(curve.clientKeyFile ? { keyPairFile: curve.clientKeyFile } : {}) };
-  const client = await SuggestionClient.connect({ agent: agent.name, endpoint: options.endpoint, ...(curveOptions ? { curve: curveOptions } : {}) });
-  const runner = await Runner.start({
-    agent,
-    consumer,
-    client,
-    decisions,
-    mode: config.plan.mode,
-    batch: config.agent.batch,
-    replayRun: (uid) => bus.replayRun(uid),
-    ...(options.log ? { log: options.log } : {}),
-  });
+  // What is opened is closed again if a later part fails: an open client socket would keep the process alive.
+  const opened: { close(): Promise<void> }[] = [];
+  let consumer, decisions, client, runner;
+  try {
+    consumer = await bus.consumer({ durable: durableName(config, agent.name), deliver: config.bus?.deliver ?? "new" });
+    opened.push(consumer);
+    decisions = await openDecisionLog(bus, options.instrument);
+    opened.push(decisions);
+    client = await SuggestionClient.connect({ agent: agent.name, endpoint: options.endpoint, ...(curveOptions ? { curve: curveOptions } : {}) });
+    opened.push(client);
+    runner = await Runner.start({
+      agent,
+      consumer,
+      client,
+      decisions,
+      mode: config.plan.mode,
+      batch: config.agent.batch,
+      replayRun: (uid) => bus.replayRun(uid),
+      ...(options.log ? { log: options.log } : {}),
+    });
+  } catch (err) {
+    for (const part of opened.reverse()) await part.close().catch((closeErr: unknown) => options.log?.(`skyloop: closing after a failed start: ${(closeErr as Error).message}`));
+    throw err;
+  }
   return {
     runner,
     client,
