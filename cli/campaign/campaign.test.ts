@@ -11,6 +11,9 @@ import { startIoc } from "../../sims/ioc/ioc.ts";
 import { Rng } from "../../sims/math/index.ts";
 import { loadCampaign, parseCampaign } from "./config.ts";
 import { runCampaign } from "./run.ts";
+import { encodeJson } from "../../bridge/wire.ts";
+import { parseControlReply } from "../../watch/control.ts";
+import type { ControlReply } from "../../watch/control.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const dirs: string[] = [];
@@ -69,6 +72,31 @@ describe("an embedded campaign (in-process bus, inproc ZeroMQ, the agent in the 
     expect(summary.final_rms).toBeLessThanOrEqual(0.003);
     const starts = documentsOf(summary.files).filter(([n]) => n === "start").map(([, d]) => (d as { plan_name: string }).plan_name);
     expect(starts).toEqual(["orbit_response_matrix", "agent_loop"]);
+  });
+
+  it("ends the campaign when the response measurement is aborted, without starting the loop", async () => {
+    const file = example("orbit-svd.yaml", (c) => {
+      c.plan.response = { kick: 0.5, settle: 0.2 };
+      c.agent.settings.response = "measured";
+    });
+    const request = encodeJson({ v: 1, action: "abort", reason: "beam dump", token: "t0ken" });
+    let aborting: Promise<ControlReply> | undefined;
+    const summary = await runCampaign(await loadCampaign(file), {
+      ...quiet,
+      metadataFile: join(tempDir(), "md.json"),
+      controlToken: "t0ken",
+      // The measurement starts as soon as control is up and lasts seconds (0.2 s settle per kick).
+      onControl: (control) =>
+        (aborting = (async () => {
+          await new Promise((r) => setTimeout(r, 300));
+          return parseControlReply(await control.listener!.handle(request));
+        })()),
+    });
+    expect(await aborting).toMatchObject({ ok: true, action: "abort" });
+    expect(summary).toMatchObject({ exit_status: "abort", reason: "beam dump", response_measured: false, points: 0, iterations: 0 });
+    expect(summary.stop_reason).toBeUndefined();
+    const starts = documentsOf(summary.files).filter(([n]) => n === "start").map(([, d]) => (d as { plan_name: string }).plan_name);
+    expect(starts).toEqual(["orbit_response_matrix"]);
   });
 
   it("runs per run with a user's own agent module, and aborts with the reason when no suggestion comes", async () => {

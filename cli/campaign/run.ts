@@ -147,11 +147,12 @@ export async function runCampaign(config: CampaignConfig, options: CampaignRunOp
     if (control.listener !== undefined) options.onControl?.(control);
 
     let responseMeasured = false;
+    let responseRun: Awaited<ReturnType<RunEngine["run"]>> | undefined;
     const md = { campaign: config.name, agent: config.agent.name };
     if (config.plan.response !== undefined) {
       const r = config.plan.response;
-      await RE.run(orbitResponse({ detectors, correctors: movables, kick: r.kick, settle: r.settle, bipolar: r.bipolar }), md);
-      responseMeasured = true;
+      responseRun = await RE.run(orbitResponse({ detectors, correctors: movables, kick: r.kick, settle: r.settle, bipolar: r.bipolar }), md);
+      responseMeasured = responseRun.exitStatus === "success";
     }
 
     const progress = new CampaignProgress({ maxPoints: config.stop.maxPoints, stream });
@@ -164,7 +165,9 @@ export async function runCampaign(config: CampaignConfig, options: CampaignRunOp
     const disposeSigint = interactive ? RE.installSigintHandler() : () => undefined;
     let result: Awaited<ReturnType<RunEngine["run"]>>;
     try {
-      result = await RE.run(
+      // An abort during the response measurement ends the campaign: the loop is not started behind it.
+      if (responseRun !== undefined && !responseMeasured) result = responseRun;
+      else result = await RE.run(
         agentLoop({
           source: server,
           detectors,
@@ -194,7 +197,7 @@ export async function runCampaign(config: CampaignConfig, options: CampaignRunOp
     }
     await publisher.flush().catch(() => undefined);
 
-    const loop = result.planResult as AgentLoopResult | undefined;
+    const loop = result === responseRun ? undefined : (result.planResult as AgentLoopResult | undefined);
     const startDoc = result.uids.length > 0 ? result.uids[result.uids.length - 1]! : "campaign";
     const plot =
       progress.points.length > 0
