@@ -10,7 +10,7 @@ import { InvalidArgumentError } from "../engine/errors.ts";
 import { loadProfile } from "../devices/profile.ts";
 import { buildRegistry } from "./loader.ts";
 import { parseParams } from "./params.ts";
-import { formatJson, formatJunit, formatLine, formatTable } from "./report/index.ts";
+import { formatCounts, formatJson, formatJunit, formatLine, formatTable } from "./report/index.ts";
 import type { HwtestReport } from "./result.ts";
 import { HwtestRun, type PlannedMove, type ProgressEvent } from "./runner.ts";
 import { Target } from "./spec.ts";
@@ -51,6 +51,8 @@ export interface HwtestCommandOptions {
   stderr?: (text: string) => void;
   /** Progress as a rewritten line (a terminal) rather than a line per check. @default process.stderr.isTTY */
   tty?: boolean;
+  /** Colour the table's outcomes. @default process.stdout.isTTY, unless NO_COLOR is set */
+  colour?: boolean;
   /** Ask a yes/no question; resolves with the answer. @default readline on stdin when it is a terminal, else "" */
   ask?: (question: string) => Promise<string>;
   /** Install a Ctrl-C handler for the run. @default true */
@@ -107,10 +109,13 @@ export async function hwtestCommand(opts: HwtestCommandOptions): Promise<number>
   err(`skyloop hwtest: ${profile.instrument} (${profile.file}) on ${target}: ${opened.description}${opts.dryRun ? " — dry run, nothing moves" : ""}\n`);
 
   let width = { device: 12, check: 36 };
+  let total = 0;
   let progressShown = false;
   const progress = (e: ProgressEvent) => {
     if (e.kind === "planned") {
-      err(`${e.devices} devices, ${e.checks} checks (and a connection check per device)\n`);
+      width = { ...e.widths };
+      total = e.counts.checks;
+      err(`${formatCounts(e.counts)}\n`);
       return;
     }
     if (e.kind === "restoring") {
@@ -120,11 +125,13 @@ export async function hwtestCommand(opts: HwtestCommandOptions): Promise<number>
       return;
     }
     const r = e.result;
+    // Put-back problems come after the planned checks, under names the plan may not have had.
     width = { device: Math.max(width.device, r.device.length), check: Math.max(width.check, r.check.length) };
+    const count = `[${String(e.done).padStart(String(Math.max(total, e.total)).length)}/${e.total}]`;
     if (tty) {
-      err(`\r\x1b[2K[${e.done}/${e.total}] ${formatLine(r, width).slice(0, (process.stderr.columns || 120) - 12)}`);
+      err(`\r\x1b[2K${count} ${formatLine(r, width).slice(0, (process.stderr.columns || 120) - count.length - 1)}`);
       progressShown = true;
-    } else err(`[${e.done}/${e.total}] ${formatLine(r, width)}\n`);
+    } else err(`${count} ${formatLine(r, width)}\n`);
   };
 
   const ask = opts.ask ?? askOnTerminal;
@@ -181,7 +188,8 @@ export async function hwtestCommand(opts: HwtestCommandOptions): Promise<number>
     const moving = report.results.filter((r) => r.moves);
     err(`dry run: ${moving.length} checks would move devices:\n${moving.map((r) => `  ${r.device}: ${r.check} — ${r.message.replace(/^dry run: would move /, "")}`).join("\n")}\n`);
   }
-  out(`${formatTable(report)}\n`);
+  const colour = opts.colour ?? (!!process.stdout.isTTY && !process.env.NO_COLOR);
+  out(`${formatTable(report, { colour })}\n`);
   if (opts.junit) {
     await writeFile(opts.junit, formatJunit(report));
     err(`JUnit XML written to ${opts.junit}\n`);

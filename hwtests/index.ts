@@ -24,13 +24,14 @@ export { classChain, isMovableDevice, subjectsOf } from "./subjects.ts";
 export { registerRestorer, type Restorer, type RestoreProblem, RestoreLedger, restorerFor, type Saved } from "./restore.ts";
 export { countSignals, describeMissing, type MissingPv, missingPvs, pvsOf } from "./connection.ts";
 export { lookupParam, parseParams } from "./params.ts";
-export { type CheckResult, type Failure, type HwtestReport, Outcome, summarize } from "./result.ts";
+export { type CheckResult, countResults, type Failure, type HwtestReport, Outcome, RESTORE_SPEC, type RunCounts, summarize } from "./result.ts";
 export {
   CONNECT_CHECK,
   DEFAULT_TIMEOUTS,
   HwtestRun,
   type HwtestRunOptions,
   type PlannedMove,
+  plannedCounts,
   type ProgressEvent,
   RESTORE_CHECK,
   runHwtests,
@@ -39,6 +40,20 @@ export {
 export { InterruptedError } from "./context.ts";
 export { buildRegistry, loadSpecFile, specFiles } from "./loader.ts";
 export { type OpenedTarget, openTarget, type OpenTargetOptions, simulatorRehearsal } from "./targets.ts";
-export { formatDuration, formatJson, formatJunit, formatLine, formatTable, type HwtestSummary, summaryOf } from "./report/index.ts";
+export { closestNames, explainFaultError, faultCandidates, FaultTargetError, formatFault, MAX_FAULT_SUGGESTIONS, unmatchedFault } from "./fault_names.ts";
+export {
+  type Column,
+  formatColumns,
+  formatCounts,
+  formatDuration,
+  formatJson,
+  formatJunit,
+  formatLine,
+  formatTable,
+  type HwtestSummary,
+  summaryOf,
+  type TableOptions,
+  visibleLength,
+} from "./report/index.ts";
 export { HwtestExit, hwtestCommand, type HwtestCommandOptions } from "./command.ts";
 export { BUILTIN_SPECS } from "./specs/index.ts";

@@ -188,6 +188,7 @@ describe("spec API and spec files", () => {
 describe("hwtestCommand", () => {
   it("prints the table and a JSON last line, and exits 1 when a fault is caught", async () => {
     const out: string[] = [];
+    const err: string[] = [];
     const code = await hwtestCommand({
       profile: BEAMLINE,
       target: "sim",
@@ -197,10 +198,26 @@ describe("hwtestCommand", () => {
       param: ["settleMs=300", "stopMoveS=2", "stopSpanFraction=0.2"],
       speedUp: 20,
       stdout: (s) => out.push(s),
-      stderr: () => {},
+      stderr: (s) => err.push(s),
+      tty: false,
+      colour: false,
       handleSigint: false,
     });
     expect(code).toBe(1);
+    // The heading announces what the totals count, by the same definitions: the mirror and its three motors.
+    const progress = err.join("").split("\n");
+    expect(progress[1]).toBe("1 device (4 with its parts), 18 checks");
+    expect(out.join("")).toMatch(/; 1 device \(4 with its parts\), 18 checks in \d+ ms\n/);
+    // Progress lines line up from the first: the outcome starts at one column throughout.
+    const columns = new Set(progress.filter((l) => l.startsWith("[")).map((l) => l.search(/ (pass|FAIL|skip) /)));
+    expect(columns.size).toBe(1);
+    // The table's headers stand over their columns.
+    const table = out.join("").split("\n");
+    const head = table[0]!;
+    for (const row of table.slice(2).filter((l) => / (pass|FAIL) /.test(l))) {
+      expect(row.search(/ (pass|FAIL) /) + 1).toBe(head.indexOf("result"));
+      expect(row.indexOf(" ms") + 3).toBe(head.indexOf("time") + 4);
+    }
     const lines = out.join("").trimEnd().split("\n");
     const summary = JSON.parse(lines.at(-1)!);
     expect(summary).toMatchObject({ instrument: "sim-beamline", target: "sim", failed: 1, skipped: 0 });

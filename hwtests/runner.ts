@@ -11,7 +11,7 @@ import { describeMissing, missingPvs } from "./connection.ts";
 import { CheckFailedError, CheckSkippedError, show } from "./errors.ts";
 import { lookupParam } from "./params.ts";
 import { RestoreLedger } from "./restore.ts";
-import { type CheckResult, type HwtestReport, Outcome, summarize } from "./result.ts";
+import { type CheckResult, type HwtestReport, Outcome, RESTORE_SPEC, type RunCounts, summarize } from "./result.ts";
 import type { CollectedCheck, DeviceInfo, Rehearsal, SpecRegistry, Subject, Target } from "./spec.ts";
 import { subjectsOf } from "./subjects.ts";
 
@@ -34,7 +34,13 @@ export interface PlannedMove {
 }
 
 export type ProgressEvent =
-  | { readonly kind: "planned"; readonly devices: number; readonly checks: number }
+  | {
+      readonly kind: "planned";
+      /** What the run will report, counted as its totals count it (see RunCounts). */
+      readonly counts: RunCounts;
+      /** The longest device and check names to come, so progress lines align from the first. */
+      readonly widths: { readonly device: number; readonly check: number };
+    }
   | { readonly kind: "result"; readonly result: CheckResult; readonly done: number; readonly total: number }
   | { readonly kind: "restoring" };
 
@@ -112,7 +118,7 @@ export class HwtestRun {
     const all = this.#o.registry.collect(subjects, this.#o.target, this.#param);
     const { devices, checks } = select(this.#o.only ?? [], subjects, all);
     this.#total = devices.length + checks.length;
-    this.#o.onProgress?.({ kind: "planned", devices: devices.length, checks: checks.length });
+    this.#o.onProgress?.({ kind: "planned", counts: plannedCounts(devices, checks), widths: plannedWidths(devices, checks) });
 
     await this.#connectAll(devices);
     const dryRun = this.#o.dryRun ?? false;
@@ -166,7 +172,7 @@ export class HwtestRun {
       if (!selected.includes(name)) continue;
       const device = this.#o.devices[name]!;
       const message = error === undefined ? "" : describeMissing(device, missingPvs(device, error));
-      this.#record(result(name, CONNECT_CHECK, error === undefined ? Outcome.pass : Outcome.fail, ms, message, ["connection"], false, "builtin:connection"));
+      this.#record(result(name, name, CONNECT_CHECK, error === undefined ? Outcome.pass : Outcome.fail, ms, message, ["connection"], false, "builtin:connection"));
     }
   }
 
@@ -234,7 +240,7 @@ export class HwtestRun {
     this.#snapshot ??= this.#ledger
       .snapshot(Object.fromEntries(Object.entries(this.#o.devices).filter(([name]) => this.#connected.has(name))))
       .then((problems) => {
-        for (const p of problems) this.#record(result(p.device, RESTORE_CHECK, Outcome.fail, 0, p.message, ["restore"], false, "builtin:restore"));
+        for (const p of problems) this.#record(this.#restoreResult(p.device, 0, p.message));
       });
     return this.#snapshot;
   }
@@ -243,7 +249,12 @@ export class HwtestRun {
     this.#o.onProgress?.({ kind: "restoring" });
     const t0 = performance.now();
     const problems = await this.#ledger.restoreSession(this.#t.restoreMs);
-    for (const p of problems) this.#record(result(p.device, RESTORE_CHECK, Outcome.fail, performance.now() - t0, p.message, ["restore"], false, "builtin:restore"));
+    for (const p of problems) this.#record(this.#restoreResult(p.device, performance.now() - t0, p.message));
+  }
+
+  #restoreResult(device: string, durationMs: number, message: string): CheckResult {
+    const owner = subjectsOf(this.#o.devices).find((s) => s.info.name === device)?.info.profileDevice ?? device;
+    return result(device, owner, RESTORE_CHECK, Outcome.fail, durationMs, message, ["restore"], false, RESTORE_SPEC);
   }
 }
 
@@ -283,12 +294,38 @@ async function plannedMoves(checks: readonly CollectedCheck[]): Promise<PlannedM
   return out;
 }
 
-function result(device: string, check: string, outcome: Outcome, durationMs: number, message: string, tags: readonly string[], moves: boolean, spec: string): CheckResult {
-  return { device, check, outcome, durationMs, message, tags, moves, spec };
+function result(
+  device: string,
+  profileDevice: string,
+  check: string,
+  outcome: Outcome,
+  durationMs: number,
+  message: string,
+  tags: readonly string[],
+  moves: boolean,
+  spec: string,
+): CheckResult {
+  return { device, profileDevice, check, outcome, durationMs, message, tags, moves, spec };
 }
 
 function fromCheck(c: CollectedCheck, outcome: Outcome, durationMs: number, message: string): CheckResult {
-  return result(c.device.name, c.name, outcome, durationMs, message, c.tags, !!c.moves, c.spec);
+  return result(c.device.name, c.device.profileDevice, c.name, outcome, durationMs, message, c.tags, !!c.moves, c.spec);
+}
+
+/** The counts a run will report: a connection check per device, then the selected checks (see RunCounts). */
+export function plannedCounts(devices: readonly string[], checks: readonly CollectedCheck[]): RunCounts {
+  return {
+    devices: devices.length,
+    withParts: new Set([...devices, ...checks.map((c) => c.device.name)]).size,
+    checks: devices.length + checks.length,
+  };
+}
+
+function plannedWidths(devices: readonly string[], checks: readonly CollectedCheck[]): { device: number; check: number } {
+  return {
+    device: Math.max(0, ...devices.map((d) => d.length), ...checks.map((c) => c.device.name.length)),
+    check: Math.max(CONNECT_CHECK.length, ...checks.map((c) => c.name.length)),
+  };
 }
 
 /**

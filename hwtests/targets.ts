@@ -17,6 +17,7 @@ import { startIoc } from "../sims/ioc/ioc.ts";
 import { type FaultSpec, parseFault } from "../sims/pvs/faults.ts";
 import type { SimPvTable } from "../sims/pvs/table.ts";
 import { show } from "./errors.ts";
+import { explainFaultError } from "./fault_names.ts";
 import { type Rehearsal, Target } from "./spec.ts";
 
 export interface OpenTargetOptions {
@@ -57,13 +58,22 @@ export function simulatorRehearsal(beamline: BeamlineSimulator | undefined, tabl
   };
 }
 
+/** Build the simulators; a fault they refuse is reported as one sentence with close names (see fault_names.ts). */
+async function withFaultNames<T>(profile: InstrumentProfile, faults: readonly FaultSpec[], pvPrefix: string, build: () => Promise<T>): Promise<T> {
+  try {
+    return await build();
+  } catch (err) {
+    throw explainFaultError(err, profile, faults, pvPrefix);
+  }
+}
+
 export async function openTarget(profile: InstrumentProfile, options: OpenTargetOptions): Promise<OpenedTarget> {
   const faults = (options.faults ?? []).map((f) => (typeof f === "string" ? parseFault(f) : f));
   const speedUp = options.speedUp ?? 1;
   const pvPrefix = options.pvPrefix ?? "";
   switch (options.target) {
     case Target.sim: {
-      const inst = await buildInstrument(profile, { target: "sim", faults, speedUp, pvPrefix });
+      const inst = await withFaultNames(profile, faults, pvPrefix, () => buildInstrument(profile, { target: "sim", faults, speedUp, pvPrefix }));
       return {
         target: Target.sim,
         devices: inst.devices,
@@ -74,7 +84,9 @@ export async function openTarget(profile: InstrumentProfile, options: OpenTarget
     }
     case Target.ioc: {
       const sim = profile.simulation.beamline !== undefined ? "beamline" : "ring";
-      const ioc = await startIoc({ sim, profile, faults, speedUp, prefix: pvPrefix, port: 0, beaconPeriodMs: 0, env: {} });
+      const ioc = await withFaultNames(profile, faults, pvPrefix, () =>
+        startIoc({ sim, profile, faults, speedUp, prefix: pvPrefix, port: 0, beaconPeriodMs: 0, env: {} }),
+      );
       const context = new CaClientContext({
         env: {},
         addrList: [`127.0.0.1:${ioc.server.udpPort}`],

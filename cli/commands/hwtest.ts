@@ -38,7 +38,9 @@ export function registerHwtestCommand(program: Command): void {
   program
     .command("hwtest")
     .description("hardware conformance suite: check an instrument's devices against their protocols and families")
-    .requiredOption("--profile <file>", "instrument profile (YAML), e.g. profiles/sim-beamline.yaml")
+    // Commander enforces a required option but does not say so in --help: the usage line and text do.
+    .usage("--profile <file> [options]")
+    .requiredOption("--profile <file>", "instrument profile (YAML), required, e.g. profiles/sim-beamline.yaml")
     .option("--target <sim|ioc|ca>", "sim: in-process simulator; ioc: soft IOC over Channel Access; ca: the real PVs", "sim")
     .option("--only <names>", "device names, class names or tags to run (comma-separated, repeatable)", collect, [] as string[])
     .option("--json", "print a JSON summary as the last line")

@@ -1,3 +1,3 @@
-export { formatDuration, formatLine, formatTable } from "./table.ts";
+export { type Column, formatColumns, formatCounts, formatDuration, formatLine, formatTable, type TableOptions, visibleLength } from "./table.ts";
 export { formatJunit } from "./junit.ts";
 export { formatJson, type HwtestSummary, summaryOf } from "./json.ts";
