@@ -62,10 +62,18 @@ export class TrainingPublisher {
   }
 
   private send(message: TrainingProgress): void {
-    this.options.connection.publish(this.subject, encodeTrainingProgress(message));
+    try {
+      this.options.connection.publish(this.subject, encodeTrainingProgress(message));
+    } catch (err) {
+      // The dashboard missing a point must not end hours of training: say so once and carry on.
+      if (!this.warned) process.stderr.write(`skyloop: training progress not published on ${this.subject}: ${(err as Error).message}\n`);
+      this.warned = true;
+      return;
+    }
     this.last = message;
     this.published++;
   }
+  private warned = false;
 }
 
 export interface TrainOptions {
