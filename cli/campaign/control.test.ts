@@ -33,6 +33,8 @@ function campaignFile(edit: (c: Record<string, any>) => void): { file: string; d
   c.instrument.profile = join(ROOT, "profiles/sim-ring.yaml");
   c.output = join(dir, "data");
   c.stop.max_points = 10;
+  // 0.15 s a point: room for the control round trips to land mid-campaign on a busy machine.
+  c.plan.settle = 0.15;
   delete c.stop.target;
   edit(c);
   const file = join(dir, "campaign.yaml");
