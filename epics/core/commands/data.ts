@@ -85,10 +85,11 @@ export class ReadRequest extends Command {
   }
 }
 
-export class ReadResponse extends Command {
-  static override readonly id = 3;
-  static override readonly direction = Direction.RESPONSE;
-  static override readonly transport = Transport.TCP;
+/**
+ * The three data messages addressed by server channel id and carrying a DBR payload (read reply, write, write
+ * with notification): one layout, told apart by command id.
+ */
+abstract class ChannelDataCommand extends Command {
   constructor(
     readonly data: DbrData,
     readonly sid: number,
@@ -97,53 +98,37 @@ export class ReadResponse extends Command {
   ) {
     super();
   }
+  encodeInto(w: ByteWriter): void {
+    writeDataMessage(w, (this.constructor as typeof Command).id, this.data, this.dataCount, this.sid, this.ioid);
+  }
+}
+
+export class ReadResponse extends ChannelDataCommand {
+  static override readonly id = 3;
+  static override readonly direction = Direction.RESPONSE;
+  static override readonly transport = Transport.TCP;
   static decode(h: Readonly<Header>, buf: Buffer, at: number): ReadResponse {
     return new ReadResponse(decodeData(h, buf, at), h.parameter1, h.parameter2, h.dataCount);
-  }
-  encodeInto(w: ByteWriter): void {
-    writeDataMessage(w, 3, this.data, this.dataCount, this.sid, this.ioid);
   }
 }
 
 /** CA_PROTO_WRITE: write without completion notification. */
-export class WriteRequest extends Command {
+export class WriteRequest extends ChannelDataCommand {
   static override readonly id = 4;
   static override readonly direction = Direction.REQUEST;
   static override readonly transport = Transport.TCP;
-  constructor(
-    readonly data: DbrData,
-    readonly sid: number,
-    readonly ioid: number,
-    readonly dataCount: number = data.values.length,
-  ) {
-    super();
-  }
   static decode(h: Readonly<Header>, buf: Buffer, at: number): WriteRequest {
     return new WriteRequest(decodeData(h, buf, at), h.parameter1, h.parameter2, h.dataCount);
-  }
-  encodeInto(w: ByteWriter): void {
-    writeDataMessage(w, 4, this.data, this.dataCount, this.sid, this.ioid);
   }
 }
 
 /** CA_PROTO_WRITE_NOTIFY request: write and answer when the write has completed. */
-export class WriteNotifyRequest extends Command {
+export class WriteNotifyRequest extends ChannelDataCommand {
   static override readonly id = 19;
   static override readonly direction = Direction.REQUEST;
   static override readonly transport = Transport.TCP;
-  constructor(
-    readonly data: DbrData,
-    readonly sid: number,
-    readonly ioid: number,
-    readonly dataCount: number = data.values.length,
-  ) {
-    super();
-  }
   static decode(h: Readonly<Header>, buf: Buffer, at: number): WriteNotifyRequest {
     return new WriteNotifyRequest(decodeData(h, buf, at), h.parameter1, h.parameter2, h.dataCount);
-  }
-  encodeInto(w: ByteWriter): void {
-    writeDataMessage(w, 19, this.data, this.dataCount, this.sid, this.ioid);
   }
 }
 
